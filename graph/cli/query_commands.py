@@ -1,0 +1,145 @@
+"""Commands that read the built store: query, export, stats."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+
+from graph.cli.output import err, out, render_table
+from graph.named_queries import get_query, named_queries
+from graph.settings import get_settings
+from graph.store import StoreError, open_store
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class DumpFormat(str, Enum):
+    ttl = "ttl"
+    trig = "trig"
+    nq = "nq"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+DUMP_FORMATS = {
+    DumpFormat.ttl: ox.RdfFormat.TURTLE,
+    DumpFormat.trig: ox.RdfFormat.TRIG,
+    DumpFormat.nq: ox.RdfFormat.N_QUADS,
+    DumpFormat.nt: ox.RdfFormat.N_TRIPLES,
+    DumpFormat.jsonld: ox.RdfFormat.JSON_LD,
+}
+PREFIXES = {
+    "ont": "https://w3id.org/custodiet/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"error: {message}", markup=False)
+    return typer.Exit(1)
+
+
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, '@file.rq', or a named query.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value for a named query.")
+    ] = None,
+) -> None:
+    """Run a SELECT/ASK/CONSTRUCT query against the built store."""
+    if sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+    elif sparql in named_queries():
+        values = dict(p.split("=", 1) for p in param or [])
+        sparql = get_query(sparql).render(**values)
+    store = open_store()
+    keyword = _query_form(sparql)
+    try:
+        if keyword == "ASK":
+            out.print("true" if store.ask(sparql) else "false")
+        elif keyword in {"CONSTRUCT", "DESCRIBE"}:
+            sys.stdout.write(store.graph(sparql))
+        else:
+            table = store.select(sparql)
+            sys.stdout.write(render_table(table, fmt.value))
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _query_form(sparql: str) -> str:
+    """The query form keyword, skipping prologue and comments (good enough to pick a renderer)."""
+    import re
+
+    body = re.sub(r"#[^\n]*", "", sparql)
+    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    word = body.strip().split(None, 1)
+    return word[0].upper() if word else ""
+
+
+def export(
+    fmt: Annotated[DumpFormat, typer.Option("--format", "-f", help="RDF serialisation.")] = (
+        DumpFormat.ttl
+    ),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
+) -> None:
+    """Export the whole built dataset."""
+    try:
+        nquads = open_store().dump()
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    dataset = ox.Dataset(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))
+    target = DUMP_FORMATS[fmt]
+    prefixes = PREFIXES | {"ent": get_settings().base_iri + "entity/"}
+    if target in {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}:
+        data = ox.serialize((q.triple for q in dataset), format=target, prefixes=(
+            prefixes if target == ox.RdfFormat.TURTLE else None))
+    elif target == ox.RdfFormat.TRIG:
+        data = ox.serialize(dataset, format=target, prefixes=prefixes)
+    else:
+        data = ox.serialize(dataset, format=target)
+    assert data is not None
+    if output:
+        output.write_bytes(data)
+        err.print(f"wrote {len(data):,} bytes to {output}", markup=False)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def stats() -> None:
+    """Entities by type, claims by predicate, sources, and claims without a second source."""
+    store = open_store()
+    try:
+        info = store.info()
+        totals = store.select(get_query("stats-totals").render())
+        types = store.select(get_query("stats-entities-by-type").render())
+        predicates = store.select(get_query("stats-claims-by-predicate").render())
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    if info:
+        out.print(f"build {info.build_id} of {info.built_at}", markup=False)
+    sys.stdout.write(render_table(totals, "table"))
+    sys.stdout.write(render_table(types, "table"))
+    sys.stdout.write(render_table(predicates, "table"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(query)
+    app.command()(export)
+    app.command()(stats)

@@ -1,0 +1,145 @@
+"""The shapes of ledger records, checked structurally by pydantic.
+
+Only structure lives here (required fields, types, unknown keys). What depends on other records
+or on the vocabulary (ids, predicates, types) is checked in ``check.py`` so that the vocabulary
+stays data.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from graph.ledger.dates import PartialDate
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
+Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+
+class LangText(Record):
+    """Text in English and French; other ISO 639-1 languages may be added."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    en: str
+    fr: str
+
+    def items(self) -> list[tuple[str, str]]:
+        return sorted((k, str(v)) for k, v in self.model_dump().items() if v)
+
+
+class OptionalLangText(LangText):
+    fr: str = ""
+
+
+class Locator(Record):
+    """Where in the source the evidence is; at least one field is required."""
+
+    paragraph: int | None = Field(None, ge=1)
+    line: int | None = Field(None, ge=1)
+    page: int | str | None = None
+    section: str | None = None
+    chars: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]] | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Locator:
+        if not any(v is not None for v in self.model_dump().values()):
+            raise ValueError("a locator needs paragraph, line, page, section or chars")
+        if self.chars and self.chars[1] <= self.chars[0]:
+            raise ValueError("chars must be [start, end] with end > start")
+        return self
+
+    def text(self) -> str:
+        parts = []
+        if self.section:
+            parts.append(f"section “{self.section}”")
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        if self.paragraph is not None:
+            parts.append(f"¶ {self.paragraph}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.chars:
+            parts.append(f"chars {self.chars[0]}–{self.chars[1]}")
+        return ", ".join(parts)
+
+
+class Reference(Record):
+    source: Id
+    locator: Locator
+
+
+class Entity(Record):
+    id: Id
+    types: StrList = Field(min_length=1)
+    name: LangText
+    aliases: StrList = Field(default_factory=list)
+    country: str | None = None
+    founded: Date | None = None
+    identifiers: dict[str, str] = Field(default_factory=dict)
+    website: str | None = Field(None, pattern=r"^https?://\S+$")
+    description: OptionalLangText | None = None
+
+
+class Source(Record):
+    id: Id
+    kind: str
+    title: str
+    publisher: Id | None = None
+    author: StrList = Field(default_factory=list)
+    published: Date | None = None
+    language: str | None = Field(None, pattern=r"^[a-z]{2}$")
+    url: str | None = Field(None, pattern=r"^https?://\S+$")
+    archive: str | None = None
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    cites: StrList = Field(default_factory=list)
+    reliability: str | None = None
+
+
+class Claim(Record):
+    id: Id | None = None
+    subject: Id
+    predicate: str
+    object: Id | None = None
+    value: str | int | float | Decimal | PartialDate | None = None
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    amount: Decimal | None = None
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    status: str | None = None
+    kind: str | None = None
+    role: str | None = None
+    note: OptionalLangText | None = None
+    refs: list[Reference] = Field(default_factory=list)
+    confidence: str | None = None
+    disputes: Id | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, value: Any) -> Any:
+        # YAML gives dates as date objects; keep them as dates with their precision.
+        if value is not None and not isinstance(value, (str, int, float, Decimal)):
+            return PartialDate.parse(value)
+        return value
+
+    def object_key(self) -> str:
+        return self.object if self.object is not None else f"={self.value}"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

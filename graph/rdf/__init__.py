@@ -1,0 +1,1 @@
+"""From validated ledger records to RDF (N-Quads), and checks on the RDF itself."""

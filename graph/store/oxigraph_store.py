@@ -1,0 +1,115 @@
+"""The default backend: an embedded, persistent Oxigraph (RocksDB) store per build."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.store.base import BuildInfo, StoreError, Table
+from graph.store.builds import BuildDirectory
+
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+
+
+def lexical(term: object) -> str | None:
+    if term is None:
+        return None
+    return getattr(term, "value", None) or str(term)
+
+
+class OxigraphStore:
+    """Reads the live build read-only, so a dashboard, an endpoint and the CLI can share it."""
+
+    backend = "oxigraph"
+
+    def __init__(self, root: Path) -> None:
+        self.dirs = BuildDirectory(root)
+        self._lock = threading.Lock()
+        self._opened: tuple[Path, ox.Store] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def info(self) -> BuildInfo | None:
+        return self.dirs.info()
+
+    def replace(self, nquads: str, info: BuildInfo) -> None:
+        def fill(folder: Path) -> None:
+            store = ox.Store(str(folder / "oxigraph"))
+            # bulk_load skips transactions: the fastest path into RocksDB for a fresh store.
+            store.bulk_load(path=str(folder / "data.nq"), format=ox.RdfFormat.N_QUADS)
+            store.optimize()
+            store.flush()
+            del store
+
+        self.dirs.publish(nquads, info, fill)
+
+    def raw(self) -> ox.Store:
+        """The live pyoxigraph store, reopened when ``current`` points at a new build."""
+        live = self.dirs.live()
+        if live is None:
+            raise StoreError("no build yet: run `custodiet build` first")
+        with self._lock:
+            if self._opened is None or self._opened[0] != live:
+                self._opened = (live, ox.Store.read_only(str(live / "oxigraph")))
+            return self._opened[1]
+
+    # -- queries ---------------------------------------------------------------------------
+    def _run(self, sparql: str) -> object:
+        try:
+            return self.raw().query(sparql)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise StoreError(str(exc)) from None
+
+    def select(self, sparql: str) -> Table:
+        result = self._run(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("not a SELECT query")
+        columns = [v.value for v in result.variables]
+        rows = [{c: lexical(solution[c]) for c in columns} for solution in result]
+        return Table(columns, rows)
+
+    def ask(self, sparql: str) -> bool:
+        result = self._run(sparql)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError("not an ASK query")
+        return bool(result)
+
+    def graph(self, sparql: str) -> str:
+        result = self._run(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError("not a CONSTRUCT or DESCRIBE query")
+        return "".join(f"{t} .\n" for t in result)
+
+    def serialize(self, sparql: str, media_type: str) -> bytes:
+        result = self._run(sparql)
+        if isinstance(result, ox.QueryTriples):
+            fmt = GRAPH_FORMATS.get(media_type)
+            if fmt is None:
+                raise StoreError(f"cannot write graph results as {media_type}")
+            return result.serialize(format=fmt) or b""
+        fmt_r = RESULT_FORMATS.get(media_type)
+        if fmt_r is None:
+            raise StoreError(f"cannot write query results as {media_type}")
+        return result.serialize(format=fmt_r) or b""  # type: ignore[attr-defined]
+
+    def dump(self) -> str:
+        live = self.dirs.live()
+        if live is None:
+            raise StoreError("no build yet: run `custodiet build` first")
+        return (live / "data.nq").read_text(encoding="utf-8")

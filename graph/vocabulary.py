@@ -1,0 +1,152 @@
+"""The vocabulary, read from ``schema/ontology.ttl`` at run time.
+
+Nothing here names a class or a predicate: the validator, the build and the user interfaces ask
+this object instead, so adding a predicate to the Turtle file is the whole change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+ONTOLOGY_PATH = SCHEMA_DIR / "ontology.ttl"
+SHAPES_PATH = SCHEMA_DIR / "shapes.ttl"
+
+ONT = "https://w3id.org/custodiet/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass
+class Term:
+    """A class, predicate or concept of the vocabulary with its bilingual labels."""
+
+    name: str
+    iri: str
+    label: dict[str, str] = field(default_factory=dict)
+    definition: dict[str, str] = field(default_factory=dict)
+    inverse_label: dict[str, str] = field(default_factory=dict)
+
+    def label_in(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.name
+
+    def inverse_label_in(self, lang: str) -> str:
+        return self.inverse_label.get(lang) or self.inverse_label.get("en") or self.label_in(lang)
+
+
+@dataclass
+class Predicate(Term):
+    is_value: bool = False
+    domain: list[str] = field(default_factory=list)
+    range: list[str] = field(default_factory=list)
+    requires_currency: bool = False
+
+
+@dataclass
+class Vocabulary:
+    classes: dict[str, Term]
+    parents: dict[str, set[str]]
+    predicates: dict[str, Predicate]
+    statuses: dict[str, Term]
+    order_kinds: dict[str, Term]
+    confidences: dict[str, Term]
+
+    def ancestors(self, name: str) -> set[str]:
+        """The class and all its superclasses within the ontology."""
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.parents.get(current, ()))
+        return seen
+
+    def subclasses_of(self, root: str) -> list[str]:
+        return sorted(c for c in self.classes if root in self.ancestors(c))
+
+    @property
+    def entity_classes(self) -> list[str]:
+        return self.subclasses_of("Entity")
+
+    @property
+    def source_kinds(self) -> list[str]:
+        return [c for c in self.subclasses_of("Source") if c != "Source"]
+
+    def allows(self, types: list[str], allowed: list[str]) -> bool:
+        """True when any of the entity's types is, or specialises, an allowed class."""
+        return any(set(allowed) & self.ancestors(t) for t in types)
+
+
+def _local(iri: str) -> str | None:
+    return iri[len(ONT) :] if iri.startswith(ONT) else None
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path = ONTOLOGY_PATH) -> Vocabulary:
+    """Parse the ontology once per process (it is small; the cache keeps start-up cheap)."""
+    by_subject: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = {}
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        if isinstance(triple.subject, ox.NamedNode):
+            props = by_subject.setdefault(triple.subject.value, {})
+            props.setdefault(triple.predicate.value, []).append(triple.object)  # type: ignore[arg-type]
+
+    def texts(props: dict[str, list], prop: str) -> dict[str, str]:
+        return {
+            o.language or "en": o.value
+            for o in props.get(prop, [])
+            if isinstance(o, ox.Literal)
+        }
+
+    def iris(props: dict[str, list], prop: str) -> list[str]:
+        return [o.value for o in props.get(prop, []) if isinstance(o, ox.NamedNode)]
+
+    classes: dict[str, Term] = {}
+    parents: dict[str, set[str]] = {}
+    predicates: dict[str, Predicate] = {}
+    schemes: dict[str, dict[str, Term]] = {"Status": {}, "OrderKind": {}, "Confidence": {}}
+    for iri, props in by_subject.items():
+        name = _local(iri)
+        if name is None:
+            continue
+        types = set(iris(props, RDF + "type"))
+        label = texts(props, RDFS + "label") or texts(props, SKOS + "prefLabel")
+        definition = texts(props, SKOS + "definition")
+        if OWL + "Class" in types:
+            classes[name] = Term(name, iri, label, definition)
+            parents[name] = {p for p in map(_local, iris(props, RDFS + "subClassOf")) if p}
+        if ONT + "Relation" in types or ONT + "ValuePredicate" in types:
+            predicates[name] = Predicate(
+                name,
+                iri,
+                label,
+                definition,
+                texts(props, ONT + "inverseLabel"),
+                is_value=ONT + "ValuePredicate" in types,
+                domain=[d for d in map(_local, iris(props, SCHEMA + "domainIncludes")) if d],
+                range=[r for r in map(_local, iris(props, SCHEMA + "rangeIncludes")) if r],
+                requires_currency=any(
+                    isinstance(o, ox.Literal) and o.value == "true"
+                    for o in props.get(ONT + "requiresCurrency", [])
+                ),
+            )
+        for scheme, members in schemes.items():
+            if ONT + scheme in types:
+                notation = texts(props, SKOS + "notation").get("en", name)
+                members[notation] = Term(notation, iri, label, definition)
+    return Vocabulary(
+        classes=classes,
+        parents=parents,
+        predicates=predicates,
+        statuses=schemes["Status"],
+        order_kinds=schemes["OrderKind"],
+        confidences=schemes["Confidence"],
+    )
