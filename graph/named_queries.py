@@ -41,7 +41,7 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
-    def render(self, iris: Iris | None = None, **values: str) -> str:
+    def render(self, iris: Iris | None = None, /, **values: str) -> str:
         iris = iris or Iris()
         sparql = self.text
         for param in self.params:
@@ -53,7 +53,8 @@ class NamedQuery:
                 term = ox.Literal(raw, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
             else:
                 term = ox.Literal(raw)
-            sparql = re.sub(rf"\${param.name}\b", lambda _m, t=term: str(t), sparql)
+            text = str(term)
+            sparql = re.sub(rf"\${param.name}\b", lambda _match: text, sparql)
         return sparql
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,13 +16,13 @@ from graph.settings import get_settings
 from graph.store import StoreError, open_store
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class DumpFormat(str, Enum):
+class DumpFormat(StrEnum):
     ttl = "ttl"
     trig = "trig"
     nq = "nq"

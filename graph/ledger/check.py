@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pycountry
 
-from graph.diagnostics import Report, did_you_mean, nearest
+from graph.diagnostics import Diagnostic, Report, did_you_mean, nearest
 from graph.ledger.load import LoadResult
 from graph.ledger.model import Claim, Entity, Source
 from graph.ledger.positions import Where
@@ -120,7 +121,7 @@ def check(loaded: LoadResult, source_root: Path, vocab: Vocabulary | None = None
     for source in ledger.sources.values():
         used.update(source.cites)
     for source_id in ledger.sources:
-        if source_id not in used:
+        if source_id not in used and not loaded.rejected:
             report.add(ledger.where[source_id].diag(
                 ["id"], f"source {source_id!r} is not used by any claim",
                 "reference it from a claim's refs or another source's cites, or remove it",
@@ -128,7 +129,9 @@ def check(loaded: LoadResult, source_root: Path, vocab: Vocabulary | None = None
     return ledger
 
 
-def _unknown(where: Where, path: list[str | int], what: str, value: str, known: dict) -> object:
+def _unknown(
+    where: Where, path: list[str | int], what: str, value: str, known: Mapping[str, object]
+) -> Diagnostic:
     close = nearest(value, known)
     hint = f"nearest known ids: {', '.join(close)}" if close else f"define the {what} first"
     return where.diag(path, f"unknown {what} id {value!r}", hint)
@@ -170,10 +173,10 @@ def _check_claim(cid: str, claim: Claim, ledger: Ledger, vocab: Vocabulary, repo
                               did_you_mean(claim.predicate, vocab.predicates)))
     subject = ledger.entities.get(claim.subject)
     if subject is None:
-        report.add(_unknown(where, ["subject"], "entity", claim.subject, ledger.entities))  # type: ignore[arg-type]
+        report.add(_unknown(where, ["subject"], "entity", claim.subject, ledger.entities))
     target = ledger.entities.get(claim.object) if claim.object else None
     if claim.object is not None and target is None:
-        report.add(_unknown(where, ["object"], "entity", claim.object, ledger.entities))  # type: ignore[arg-type]
+        report.add(_unknown(where, ["object"], "entity", claim.object, ledger.entities))
     if predicate is not None:
         if predicate.is_value and claim.value is None:
             report.add(where.diag(["object"] if claim.object else [],
@@ -219,7 +222,7 @@ def _check_claim(cid: str, claim: Claim, ledger: Ledger, vocab: Vocabulary, repo
         report.add(where.diag(["confidence"], f"unknown confidence {claim.confidence!r}",
                               f"one of {', '.join(vocab.confidences)}"))
     if claim.disputes and claim.disputes not in ledger.claims:
-        report.add(_unknown(where, ["disputes"], "claim", claim.disputes, ledger.claims))  # type: ignore[arg-type]
+        report.add(_unknown(where, ["disputes"], "claim", claim.disputes, ledger.claims))
     if claim.disputes == cid:
         report.add(where.diag(["disputes"], "a claim cannot dispute itself"))
     if not claim.refs:
@@ -228,7 +231,7 @@ def _check_claim(cid: str, claim: Claim, ledger: Ledger, vocab: Vocabulary, repo
     for i, ref in enumerate(claim.refs):
         source = ledger.sources.get(ref.source)
         if source is None:
-            report.add(_unknown(where, ["refs", i, "source"], "source", ref.source, ledger.sources))  # type: ignore[arg-type]
+            report.add(_unknown(where, ["refs", i, "source"], "source", ref.source, ledger.sources))
             continue
         used.add(ref.source)
         if ref.locator.chars:

@@ -27,6 +27,7 @@ class LoadResult:
     claims: list[tuple[Claim, Where]] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     files: list[str] = field(default_factory=list)
+    rejected: int = 0  # records that failed structural checks (their references are unknown)
 
 
 def ledger_files(path: Path) -> list[Path]:
@@ -74,8 +75,10 @@ def load_file(path: Path, result: LoadResult) -> None:
                                        "write each record as a `- ` item"))
             continue
         target: list[Any] = getattr(result, section)
+        before = len(result.report.items)
         for record, where in _records(shown, items, SECTIONS[section], result.report):
             target.append((record, where))
+        result.rejected += len(result.report.items) > before
 
 
 def _records(

@@ -13,6 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from graph.diagnostics import Diagnostic, display_path
@@ -54,6 +55,16 @@ class Where:
         return Diagnostic(self.file, line, col, message, hint, severity)  # type: ignore[arg-type]
 
 
+class _TextDates(RoundTripConstructor):
+    """Keep dates as text: YAML's own timestamp parsing would turn `2021-13-01` into a
+    syntax error far from the field, while ``PartialDate`` explains it at the field."""
+
+
+_TextDates.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+)
+
+
 def _start(node: Any) -> tuple[int, int]:
     lc = getattr(node, "lc", None)
     if lc is not None and lc.line is not None:
@@ -72,6 +83,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Diagnostic]]:
     except OSError as exc:
         return None, [Diagnostic(shown, 1, 1, f"cannot read file: {exc.strerror}")]
     yaml = YAML(typ="rt")
+    yaml.Constructor = _TextDates
     try:
         return yaml.load(text), []
     except MarkedYAMLError as exc:

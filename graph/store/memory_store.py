@@ -61,9 +61,10 @@ class MemoryStore:
         if result.type != "SELECT":
             raise StoreError("not a SELECT query")
         columns = [str(v) for v in result.vars or []]
-        rows = [
-            {c: (None if row[i] is None else str(row[i])) for i, c in enumerate(columns)}
-            for row in result  # type: ignore[union-attr]
+        rows: list[dict[str, str | None]] = [
+            {c: (None if value is None else str(value)) for c, value in zip(columns, row, strict=True)}
+            for row in result
+            if isinstance(row, tuple)
         ]
         return Table(columns, rows)
 
