@@ -22,7 +22,7 @@ def _register_optional() -> None:
     import importlib
 
     for name in ("graph.cli.serve_commands", "graph.cli.analyze_commands",
-                 "graph.cli.bulk_commands", "graph.cli.docs_commands"):
+                 "graph.cli.bulk_commands", "graph.cli.docs_commands", "graph.cli.run_commands"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -19,7 +19,8 @@ class Iris:
         return f"{self.base}claim/{quote(ident, safe='-._~')}"
 
     def reference(self, claim_ident: str, index: int) -> str:
-        return f"{self.claim(claim_ident)}/ref/{index}"
+        """A hash IRI: dereferencing the claim's IRI returns its references too."""
+        return f"{self.claim(claim_ident)}#ref-{index}"
 
     def source(self, ident: str) -> str:
         return f"{self.base}source/{quote(ident, safe='-._~')}"

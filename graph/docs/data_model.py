@@ -1,0 +1,54 @@
+"""The RDF of the worked example in docs/data-model.md, generated so it can never drift."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from graph.ledger.check import check
+from graph.ledger.load import load_ledger
+from graph.rdf.build import Builder
+from graph.settings import ROOT, get_settings
+from graph.vocabulary import load_vocabulary
+
+EXAMPLE = ROOT / "docs" / "examples" / "worked-example.yaml"
+PREFIXES = {
+    "ent": "https://w3id.org/custodiet/entity/",
+    "claim": "https://w3id.org/custodiet/claim/",
+    "src": "https://w3id.org/custodiet/source/",
+    "ont": "https://w3id.org/custodiet/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+MARKER = re.compile(r"(<!-- generated:example-rdf -->\n).*?(<!-- /generated -->)", re.S)
+
+
+def example_turtle() -> str:
+    """The worked example's own triples (the ontology left out) as Turtle."""
+    loaded = load_ledger(EXAMPLE)
+    ledger = check(loaded, get_settings().source_root)
+    if loaded.report.errors:
+        raise ValueError(f"{EXAMPLE} does not validate: {loaded.report.errors[0].format()}")
+    builder = Builder(load_vocabulary())
+    triples: list[ox.Triple] = []
+    for entity in ledger.entities.values():
+        triples += builder.entity(entity)
+    for source in ledger.sources.values():
+        triples += builder.source(source)
+    for cid, claim in ledger.claims.items():
+        triples += builder.claim(cid, claim, ledger.sources)
+    data = ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert data is not None
+    return data.decode()
+
+
+def fill(document: str) -> str:
+    """Replace the generated block of data-model.md with the current Turtle."""
+    return MARKER.sub(lambda m: f"{m.group(1)}```turtle\n{example_turtle()}```\n{m.group(2)}", document)
