@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         False, description="Allow SPARQL SERVICE (federated) queries; off by default."
     )
     allow_load: bool = Field(False, description="Allow LOAD of remote URLs; off by default.")
+    query_workers: int = Field(
+        0,
+        description="Worker processes that run the endpoint's queries (one is killed and replaced "
+        "when a query passes the time limit); 0 means one per CPU core, at least 2.",
+    )
     host: str = Field("127.0.0.1", description="Address the SPARQL endpoint listens on.")
     port: int = Field(8000, description="Port of the SPARQL endpoint.")
     ui_port: int = Field(8501, description="Port of the Streamlit dashboard.")

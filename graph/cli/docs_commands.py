@@ -32,12 +32,10 @@ def generated_docs(app: typer.Typer, with_dataset: bool = True) -> dict[Path, st
         if result.report.errors:
             raise typer.BadParameter("data/ does not validate; run `custodiet validate` first")
         docs[ROOT / "docs" / "dataset.md"] = render(result.ledger, load_vocabulary())
-    try:
-        from graph.docs.cookbook import cookbook_markdown  # type: ignore[import-not-found]
+    if with_dataset:
+        from graph.server.cookbook import cookbook_markdown
 
         docs[ROOT / "docs" / "sparql.md"] = cookbook_markdown()
-    except ImportError:
-        pass
     return docs
 
 

@@ -2,16 +2,22 @@
 
 Everything the vocabulary decides (classes, predicates, statuses, kinds) is asked of
 ``graph.vocabulary`` so this file never lists a term of the ontology itself.
+
+The per-record checks (``check_entity``, ``check_source``, ``check_source_links``,
+``check_claim``) are public so the streaming bulk path (``graph.ledger.bulk``) applies the very
+same rules and messages record by record, without holding the whole ledger in memory: they only
+ask the ledger for what ``Known`` describes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import pycountry
 
@@ -22,6 +28,32 @@ from graph.ledger.positions import Where
 from graph.vocabulary import Vocabulary, load_vocabulary
 
 EXTRA_COUNTRY_CODES = {"EU"}  # not ISO 3166-1 proper, but what curators use for the Union
+
+
+class Typed(Protocol):
+    @property
+    def types(self) -> list[str]: ...
+
+
+class SourceFacts(Protocol):
+    @property
+    def publisher(self) -> str | None: ...
+
+    @property
+    def archive(self) -> str | None: ...
+
+
+class Known(Protocol):
+    """What the cross-record checks need to know of the rest of the ledger."""
+
+    @property
+    def entities(self) -> Mapping[str, Typed]: ...
+
+    @property
+    def sources(self) -> Mapping[str, SourceFacts]: ...
+
+    @property
+    def claims(self) -> Collection[str]: ...
 
 
 @dataclass
@@ -67,39 +99,23 @@ def check(loaded: LoadResult, source_root: Path, vocab: Vocabulary | None = None
         if record_id in seen:
             first = seen[record_id]
             line, _ = first.of(["id"])
-            report.add(where.diag(path, f"duplicate id {record_id!r}",
-                                  f"first defined at {first.file}:{line}; ids must be unique"))
+            report.add(duplicate(record_id, where, path, first.file, line))
             return False
         seen[record_id] = where
         ledger.where[record_id] = where
         return True
 
-    entity_classes = set(vocab.entity_classes)
     for entity, where in loaded.entities:
         if not register(entity.id, where, ["id"]):
             continue
         ledger.entities[entity.id] = entity
-        for i, type_name in enumerate(entity.types):
-            if type_name not in entity_classes:
-                report.add(where.diag(["types", i], f"unknown entity type {type_name!r}",
-                                      did_you_mean(type_name, entity_classes)))
-        if entity.country and not valid_country(entity.country):
-            report.add(where.diag(["country"], f"unknown country code {entity.country!r}",
-                                  "use ISO 3166-1 alpha-2 (FR, US) or 3166-2 (CA-QC)"))
+        check_entity(entity, where, vocab, report)
 
-    kinds = set(vocab.source_kinds)
     for source, where in loaded.sources:
         if not register(source.id, where, ["id"]):
             continue
         ledger.sources[source.id] = source
-        if source.kind not in kinds:
-            report.add(where.diag(["kind"], f"unknown source kind {source.kind!r}",
-                                  did_you_mean(source.kind, kinds) or f"one of {sorted(kinds)}"))
-        if source.reliability and source.reliability not in vocab.confidences:
-            report.add(where.diag(["reliability"], f"unknown reliability {source.reliability!r}",
-                                  f"one of {sorted(vocab.confidences)}"))
-        if source.archive:
-            _check_archive(source, where, source_root, report)
+        check_source(source, where, vocab, report, source_root)
 
     for claim, where in loaded.claims:
         cid = claim_id(claim)
@@ -107,30 +123,84 @@ def check(loaded: LoadResult, source_root: Path, vocab: Vocabulary | None = None
             ledger.claims[cid] = claim
 
     for source_id, source in ledger.sources.items():
-        where = ledger.where[source_id]
-        if source.publisher and source.publisher not in ledger.entities:
-            report.add(_unknown(where, ["publisher"], "publisher entity", source.publisher,
-                                ledger.entities))
-        for i, cited in enumerate(source.cites):
-            if cited not in ledger.sources:
-                report.add(_unknown(where, ["cites", i], "source", cited, ledger.sources))
+        check_source_links(source, ledger.where[source_id], ledger, report)
 
     used: set[str] = set()
     for cid, claim in ledger.claims.items():
-        _check_claim(cid, claim, ledger, vocab, report, used, source_root)
+        place = ledger.where.get(cid)
+        if place is not None:
+            check_claim(cid, claim, place, ledger, vocab, report, used, source_root)
     for source in ledger.sources.values():
         used.update(source.cites)
     for source_id in ledger.sources:
         if source_id not in used and not loaded.rejected:
-            report.add(ledger.where[source_id].diag(
-                ["id"], f"source {source_id!r} is not used by any claim",
-                "reference it from a claim's refs or another source's cites, or remove it",
-                severity="warning"))
+            report.add(unused_source(source_id, ledger.where[source_id]))
     return ledger
 
 
+def duplicate(record_id: str, where: Where, path: list[str | int], first_file: str,
+              first_line: int) -> Diagnostic:
+    return where.diag(path, f"duplicate id {record_id!r}",
+                      f"first defined at {first_file}:{first_line}; ids must be unique")
+
+
+def unused_source(source_id: str, where: Where) -> Diagnostic:
+    return where.diag(
+        ["id"], f"source {source_id!r} is not used by any claim",
+        "reference it from a claim's refs or another source's cites, or remove it",
+        severity="warning")
+
+
+_TERMS: dict[int, tuple[Vocabulary, set[str], set[str]]] = {}
+
+
+def _terms(vocab: Vocabulary) -> tuple[set[str], set[str]]:
+    """Entity classes and source kinds, computed once per vocabulary (hot in bulk checks)."""
+    cached = _TERMS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        cached = (vocab, set(vocab.entity_classes), set(vocab.source_kinds))
+        _TERMS[id(vocab)] = cached
+    return cached[1], cached[2]
+
+
+def check_entity(entity: Entity, where: Where, vocab: Vocabulary, report: Report) -> None:
+    """Checks of one entity that need only the vocabulary."""
+    entity_classes, _kinds = _terms(vocab)
+    for i, type_name in enumerate(entity.types):
+        if type_name not in entity_classes:
+            report.add(where.diag(["types", i], f"unknown entity type {type_name!r}",
+                                  did_you_mean(type_name, entity_classes)))
+    if entity.country and not valid_country(entity.country):
+        report.add(where.diag(["country"], f"unknown country code {entity.country!r}",
+                              "use ISO 3166-1 alpha-2 (FR, US) or 3166-2 (CA-QC)"))
+
+
+def check_source(source: Source, where: Where, vocab: Vocabulary, report: Report,
+                 source_root: Path) -> None:
+    """Checks of one source that need only the vocabulary and its archived file."""
+    _classes, kinds = _terms(vocab)
+    if source.kind not in kinds:
+        report.add(where.diag(["kind"], f"unknown source kind {source.kind!r}",
+                              did_you_mean(source.kind, kinds) or f"one of {sorted(kinds)}"))
+    if source.reliability and source.reliability not in vocab.confidences:
+        report.add(where.diag(["reliability"], f"unknown reliability {source.reliability!r}",
+                              f"one of {sorted(vocab.confidences)}"))
+    if source.archive:
+        _check_archive(source, where, source_root, report)
+
+
+def check_source_links(source: Source, where: Where, known: Known, report: Report) -> None:
+    """A source's publisher and cited sources exist."""
+    if source.publisher and source.publisher not in known.entities:
+        report.add(_unknown(where, ["publisher"], "publisher entity", source.publisher,
+                            known.entities))
+    for i, cited in enumerate(source.cites):
+        if cited not in known.sources:
+            report.add(_unknown(where, ["cites", i], "source", cited, known.sources))
+
+
 def _unknown(
-    where: Where, path: list[str | int], what: str, value: str, known: Mapping[str, object]
+    where: Where, path: list[str | int], what: str, value: str, known: Collection[str]
 ) -> Diagnostic:
     close = nearest(value, known)
     hint = f"nearest known ids: {', '.join(close)}" if close else f"define the {what} first"
@@ -152,7 +222,7 @@ def _check_archive(source: Source, where: Where, root: Path, report: Report) -> 
                               f"add `sha256: {digest}`"))
 
 
-def _archive_length(source: Source, root: Path) -> int | None:
+def _archive_length(source: SourceFacts, root: Path) -> int | None:
     return _text_length(str(root / source.archive)) if source.archive else None
 
 
@@ -162,11 +232,9 @@ def _text_length(path: str) -> int | None:
     return len(file.read_text(encoding="utf-8")) if file.is_file() else None
 
 
-def _check_claim(cid: str, claim: Claim, ledger: Ledger, vocab: Vocabulary, report: Report,
-                 used: set[str], root: Path) -> None:
-    where = ledger.where.get(cid)
-    if where is None:
-        return
+def check_claim(cid: str, claim: Claim, where: Where, ledger: Known, vocab: Vocabulary,
+                report: Report, used: set[str], root: Path) -> None:
+    """Every rule about one claim; ``used`` collects the sources it references."""
     predicate = vocab.predicates.get(claim.predicate)
     if predicate is None:
         report.add(where.diag(["predicate"], f"unknown predicate {claim.predicate!r}",

@@ -9,6 +9,8 @@ server can tell which build it is reading.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
@@ -17,6 +19,7 @@ from graph.store.base import BuildInfo, StoreError, Table
 from graph.vocabulary import ONT
 
 UPDATE_CHUNK_LINES = 20_000
+UPLOAD_CHUNK_BYTES = 1 << 20
 
 
 class RemoteStore:
@@ -52,14 +55,53 @@ class RemoteStore:
         row = table.rows[0]
         return BuildInfo(row["id"] or "", row["at"] or "", json.loads(row["counts"] or "{}"))
 
-    def replace(self, nquads: str, info: BuildInfo) -> None:
+    def _meta(self, info: BuildInfo) -> str:
         counts = json.dumps(info.counts, sort_keys=True).replace("\\", "\\\\").replace('"', '\\"')
-        meta = (
+        return (
             f'{self.build_node} <{ONT}buildId> "{info.build_id}" .\n'
             f'{self.build_node} <{ONT}builtAt> "{info.built_at}" .\n'
             f'{self.build_node} <{ONT}buildCounts> "{counts}" .\n'
         )
-        body = nquads + meta
+
+    def replace_file(self, path: Path, info: BuildInfo) -> None:
+        """Like ``replace`` for an N-Quads file too big to hold in memory: streamed upload.
+
+        With the Graph Store Protocol the file goes up as one chunked PUT (atomic on the
+        server); with SPARQL Update only, it goes as INSERT DATA batches after a DROP.
+        """
+        meta = self._meta(info).encode()
+
+        def chunks() -> Iterator[bytes]:
+            with path.open("rb") as stream:
+                while block := stream.read(UPLOAD_CHUNK_BYTES):
+                    yield block
+            yield meta
+
+        try:
+            if self.store_url:
+                response = self.client.put(
+                    self.store_url, params={"default": ""}, content=chunks(),
+                    headers={"Content-Type": "application/n-triples"}, timeout=None,
+                )
+                self._check(response)
+                return
+            if not self.update_url:
+                raise StoreError("set CUSTODIET_REMOTE_STORE_URL or CUSTODIET_REMOTE_UPDATE_URL")
+            self._update("DROP SILENT DEFAULT")
+            batch: list[str] = []
+            with path.open(encoding="utf-8") as lines:
+                for line in lines:
+                    batch.append(line.rstrip("\n"))
+                    if len(batch) >= UPDATE_CHUNK_LINES:
+                        self._update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
+                        batch.clear()
+            batch.extend(meta.decode().splitlines())
+            self._update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
+        except httpx.HTTPError as exc:
+            raise StoreError(f"remote endpoint unreachable: {exc}") from None
+
+    def replace(self, nquads: str, info: BuildInfo) -> None:
+        body = nquads + self._meta(info)
         try:
             if self.store_url:
                 response = self.client.put(

@@ -1,0 +1,150 @@
+"""Dashboard benchmark: time to first render of the home page and of an entity profile.
+
+    python -m bench.dashboard_bench                   # bundled data and a 100k-claim graph
+    python -m bench.dashboard_bench --sizes bundled   # bundled data only
+
+Each page is rendered by Streamlit's AppTest (the real ``app.py`` script, every query, the
+projection and the search index; not the browser's drawing) in a fresh Python process, so the
+first run is what the first visitor after a start or a rebuild waits for ("cold": empty
+Streamlit caches, nothing in memory; the search index's disk cache is removed too). The same
+page is then rendered again in that process ("warm": what every later visitor waits for). The
+profile is Clearview AI's on the bundled data; on the synthetic graph, the biggest hub's and a
+typical entity's (median degree). The synthetic ledger and store are the scale benchmark's
+(``bench.generate``, ``bench.run``), reused from ``var/bench`` when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.report import markdown_table, write_section
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+REPEATS = 3  # cold processes per page; the median is reported
+WARM_RUNS = 3
+
+
+def child(store: str, page: str, entity: str | None) -> dict[str, float]:
+    """In a fresh process: render ``page`` once cold, then WARM_RUNS more times."""
+    os.environ["CUSTODIET_STORE_DIR"] = store
+    shutil.rmtree(Path(store) / "cache", ignore_errors=True)
+    from streamlit.components.v2.component_manager import BidiComponentManager
+    from streamlit.testing.v1 import AppTest
+
+    # AppTest scans every installed package for components on its first run (about a second):
+    # a cost of the test harness, not of the dashboard, so it is paid once, outside the timer.
+    components = BidiComponentManager()
+    components.discover_and_register_components(start_file_watching=False)
+
+    def render() -> float:
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        app._bidi_component_manager = components
+        if entity:
+            app.query_params["id"] = entity
+        if page != "home":
+            app.switch_page(f"pages/{page}.py")
+        started = time.perf_counter()
+        app.run()
+        elapsed = time.perf_counter() - started
+        assert not app.exception, [e.value for e in app.exception]
+        assert app.title, "the page rendered nothing"
+        return elapsed
+
+    cold = render()
+    warm = statistics.median(render() for _ in range(WARM_RUNS))
+    return {"cold": cold, "warm": warm}
+
+
+def measure(store: Path, page: str, entity: str | None) -> dict[str, float]:
+    runs = []
+    for _ in range(REPEATS):
+        args = [sys.executable, "-m", "bench.dashboard_bench", "--child", str(store), page,
+                entity or ""]
+        done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-3000:])
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {k: statistics.median(r[k] for r in runs) for k in ("cold", "warm")}
+
+
+def bundled_store() -> Path:
+    from graph.pipeline import publish, validate_ledger
+    from graph.settings import Settings
+
+    store = WORK / "store-dashboard-bundled"
+    settings = Settings(store_dir=store)  # type: ignore[call-arg]
+    result = validate_ledger(ROOT / "data", settings, shacl=False)
+    if result.output is None:
+        raise SystemExit("data/ does not validate: run `custodiet validate data/`")
+    publish(result.output, settings)
+    return store
+
+
+def synthetic_store(claims: int, seed: int = 1) -> tuple[Path, dict[str, str]]:
+    from bench.run import child_build, ensure_ledger, pick_entities, size_name
+
+    ledger = ensure_ledger(claims, seed)
+    store = WORK / f"store-{size_name(claims).lower()}-seed{seed}"
+    if not (store / "current").exists():
+        child_build(ledger, store)
+    return store, pick_entities(ledger)
+
+
+def seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="bundled,100k", help="bundled and/or 100k, 10k ...")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        store, page, entity = args.child
+        print(json.dumps(child(store, page, entity or None)))
+        return
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows: list[list[object]] = []
+    for size in args.sizes.split(","):
+        if size == "bundled":
+            store = bundled_store()
+            info = json.loads(((store / "current").resolve() / "build.json").read_text())
+            label = f"bundled data ({info['counts']['claims']:,} claims)"
+            pages = [("home", None, "home"), ("profile", "clearview-ai", "profile: Clearview AI")]
+        else:
+            from bench.generate import parse_size
+
+            claims = parse_size(size)
+            store, picked = synthetic_store(claims)
+            label = f"synthetic ({claims:,} claims)"
+            pages = [("home", None, "home"),
+                     ("profile", picked["hub"], f"profile: biggest hub ({picked['hub_degree']} claims)"),
+                     ("profile", picked["typical"],
+                      f"profile: typical entity ({picked['typical_degree']} claims)")]
+        for page, entity, name in pages:
+            result = measure(store, page, entity)
+            rows.append([label, name, seconds(result["cold"]), seconds(result["warm"])])
+            print(rows[-1], file=sys.stderr)
+    body = (
+        "Time for the dashboard's script to produce a page (Streamlit AppTest: every query, the "
+        "network projection and the search index, not the browser's drawing). *Cold*: the first "
+        "visitor after a start or a rebuild (fresh process, empty caches); *warm*: later visitors "
+        f"(caches keyed on the build id). Median of {REPEATS} processes.\n\n"
+        + markdown_table(["data", "page", "cold", "warm"], rows)
+    )
+    write_section("dashboard", "Dashboard: time to first render", body,
+                  "python -m bench.dashboard_bench" + ("" if args.sizes == "bundled,100k"
+                                                       else f" --sizes {args.sizes}"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Cached access to the store for the dashboard, keyed on the live build.
+
+Every cached function takes the store's identity and ``build_id`` as arguments, so publishing
+a new build changes the cache key and the next rerun reads the new data, without restarting
+Streamlit; old entries age out through ``max_entries``. Reading the build id itself is cheap
+(a symlink and a small JSON file for the local backends).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from graph.analysis.measures import Measure
+from graph.analysis.projection import cached_project
+from graph.named_queries import get_query
+from graph.rdf.iris import Iris
+from graph.search import Match
+from graph.search import search as search_entities
+from graph.settings import get_settings
+from graph.store import BuildInfo, Store, StoreError, Table, open_store
+from graph.ui.model import Profile, load_profile
+from graph.ui.network import NetworkView, explorer_view, filter_graph
+
+StoreKey = tuple[str, str, str, str]
+
+
+def store_key() -> StoreKey:
+    """What identifies the configured store: backend, folder, remote URL and IRI base."""
+    s = get_settings()
+    return (s.backend, str(s.store_dir), s.remote_query_url or "", s.base_iri)
+
+
+@st.cache_resource(show_spinner=False)
+def _open(key: StoreKey) -> Store:
+    return open_store(get_settings())
+
+
+def store() -> Store:
+    return _open(store_key())
+
+
+def iris() -> Iris:
+    return Iris(get_settings().base_iri)
+
+
+def build_info() -> BuildInfo | None:
+    """The live build, or None before the first ``custodiet build``."""
+    try:
+        return store().info()
+    except StoreError:
+        return None
+
+
+def build_id() -> str:
+    info = build_info()
+    if info is None:
+        raise StoreError("no build yet: run `custodiet build` first")
+    return info.build_id
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _table(key: StoreKey, build: str, sparql: str) -> Table:
+    return _open(key).select(sparql)
+
+
+def select(sparql: str) -> Table:
+    """A SELECT query's table, cached per build."""
+    return _table(store_key(), build_id(), sparql)
+
+
+def named(name: str, **params: str) -> pd.DataFrame:
+    """A named query's results as a DataFrame (columns in query order, even when empty)."""
+    table = select(get_query(name).render(iris(), **params))
+    return pd.DataFrame(table.rows, columns=table.columns)
+
+
+_CLAIM_VALUES = re.compile(r"VALUES \?c \{[^}]*\}")
+
+
+def claim_details(claim_ids: list[str], lang: str) -> pd.DataFrame:
+    """``ui-claim-details`` for the given claims: its VALUES block lists their IRIs.
+
+    Named-query parameters bind one term each, so the list is put in here; the IRIs are minted
+    by ``Iris.claim`` (percent-encoded), never taken from user text.
+    """
+    query = get_query("ui-claim-details").render(iris(), lang=lang)
+    values = " ".join(f"<{iris().claim(c)}>" for c in claim_ids) or "<urn:custodiet:none>"
+    table = select(_CLAIM_VALUES.sub(lambda _m: f"VALUES ?c {{ {values} }}", query, count=1))
+    return pd.DataFrame(table.rows, columns=table.columns)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _profile(key: StoreKey, build: str, entity_id: str, lang: str) -> Profile | None:
+    return load_profile(_open(key), entity_id, lang, Iris(key[3]))
+
+
+def profile(entity_id: str, lang: str) -> Profile | None:
+    return _profile(store_key(), build_id(), entity_id, lang)
+
+
+def search(query: str, lang: str, limit: int = 10) -> list[Match]:
+    """Entities by name, alias or acronym in either language (``graph.search``, cached per build)."""
+    return search_entities(query, lang, limit, settings=get_settings())
+
+
+def projection(lang: str, *, predicates: tuple[str, ...] | None = None,
+               entity_types: tuple[str, ...] | None = None,
+               min_sources: int = 1) -> nx.MultiDiGraph:
+    """The frozen claims graph of the live build (``graph.analysis``'s per-build cache)."""
+    return cached_project(store(), predicates=predicates, entity_types=entity_types,
+                          min_sources=min_sources, lang=lang)
+
+
+@dataclass(frozen=True)
+class GraphOptions:
+    """What the explorer's filters can offer: values present in the live build."""
+
+    types: tuple[str, ...]
+    relations: tuple[str, ...]
+    countries: tuple[str, ...]
+    first_year: int | None
+    last_year: int | None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _graph_options(key: StoreKey, build: str) -> GraphOptions:
+    graph = cached_project(_open(key))
+    types = {t for _, d in graph.nodes(data=True) for t in d.get("types") or []}
+    years = sorted(int(str(d.get("date") or d.get("start"))[:4])
+                   for _, _, d in graph.edges(data=True) if d.get("date") or d.get("start"))
+    return GraphOptions(
+        types=tuple(sorted(types)),
+        relations=tuple(sorted({str(d["predicate"]) for _, _, d in graph.edges(data=True)})),
+        countries=tuple(sorted({str(d["country"]) for _, d in graph.nodes(data=True)
+                                if d.get("country")})),
+        first_year=years[0] if years else None,
+        last_year=years[-1] if years else None,
+    )
+
+
+def graph_options() -> GraphOptions:
+    """Entity classes, relations, countries and years present in the claims graph (per build)."""
+    return _graph_options(store_key(), build_id())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _explorer(key: StoreKey, build: str, lang: str, predicates: tuple[str, ...] | None,
+              entity_types: tuple[str, ...] | None, min_sources: int,
+              countries: tuple[str, ...], date_from: str | None, date_to: str | None,
+              include_undated: bool, measure: Measure, max_nodes: int) -> NetworkView:
+    graph = cached_project(_open(key), predicates=predicates, entity_types=entity_types,
+                           min_sources=min_sources, lang=lang)
+    filtered = filter_graph(graph, countries=countries, date_from=date_from, date_to=date_to,
+                            include_undated=include_undated)
+    return explorer_view(filtered, measure=measure, max_nodes=max_nodes, lang=lang)
+
+
+def explorer(lang: str, *, predicates: tuple[str, ...] | None, entity_types: tuple[str, ...] | None,
+             min_sources: int, countries: tuple[str, ...], date_from: str | None,
+             date_to: str | None, include_undated: bool, measure: Measure,
+             max_nodes: int) -> NetworkView:
+    """The network explorer's filtered, measured and capped picture (cached per build)."""
+    return _explorer(store_key(), build_id(), lang, predicates, entity_types, min_sources,
+                     countries, date_from, date_to, include_undated, measure, max_nodes)
+
+
+def cache_key() -> tuple[StoreKey, str]:
+    """(store, build) for callers that cache their own derived data."""
+    return store_key(), build_id()
+
+
+def clear() -> None:
+    """Forget every cached result (used by tests that rebuild the same store folder)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+

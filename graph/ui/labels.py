@@ -1,0 +1,97 @@
+"""Words for classes, predicates, statuses, dates and amounts, in the reader's language.
+
+Class, predicate and status labels are the ontology's (``graph.vocabulary``); this module only
+picks the language and formats numbers and partial dates the way each language writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from graph.vocabulary import load_vocabulary
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PRECISION_CHARS = {"year": 4, "month": 7, "day": 10}
+
+
+def class_label(name: str, lang: str) -> str:
+    term = load_vocabulary().classes.get(name)
+    return term.label_in(lang) if term else name
+
+
+def predicate_label(name: str, lang: str, *, inverse: bool = False) -> str:
+    """'invested in', or with ``inverse`` the label of the other direction: 'investors'."""
+    term = load_vocabulary().predicates.get(name)
+    if term is None:
+        return name
+    return term.inverse_label_in(lang) if inverse else term.label_in(lang)
+
+
+def status_label(notation: str | None, lang: str) -> str:
+    if not notation:
+        return ""
+    term = load_vocabulary().statuses.get(notation)
+    return term.label_in(lang) if term else notation
+
+
+def kind_label(kind: str | None, lang: str) -> str:
+    """An order kind's label (formal notice ...), or the free text of other kinds (awards)."""
+    if not kind:
+        return ""
+    term = load_vocabulary().order_kinds.get(kind)
+    return term.label_in(lang) if term else kind
+
+
+def entity_types(types: Iterable[str]) -> list[str]:
+    """The entity's ontology classes without the root class, most specific first."""
+    vocab = load_vocabulary()
+    names = {t for t in types if t and t != "Entity"}
+    return sorted(names, key=lambda t: (-len(vocab.ancestors(t)), t))
+
+
+def primary_type(types: Iterable[str]) -> str:
+    """The most specific class (deepest in the hierarchy), used for colours and legends."""
+    ordered = entity_types(types)
+    return ordered[0] if ordered else "Entity"
+
+
+def format_date(value: str | None, precision: str | None = None) -> str:
+    """An ISO date cut to what is known: '2021', '2021-02' or '2021-02-10'."""
+    if not value:
+        return ""
+    return value[: PRECISION_CHARS.get(precision or "day", 10)]
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def format_number(value: str | None, lang: str) -> str:
+    number = _decimal(value)
+    if number is None:
+        return value or ""
+    text = f"{number:,.2f}".rstrip("0").rstrip(".") if number % 1 else f"{number:,.0f}"
+    if lang == "fr":  # French groups digits with a narrow no-break space and uses a decimal comma
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def format_amount(amount: str | None, currency: str | None, lang: str) -> str:
+    if amount in (None, ""):
+        return ""
+    return f"{format_number(amount, lang)} {currency or ''}".strip()
+
+
+def format_value(value: str | None, value_type: str | None, lang: str) -> str:
+    """A value predicate's object: numbers grouped, dates cut, text as is."""
+    if not value:
+        return ""
+    if value_type in {XSD + "decimal", XSD + "integer", XSD + "double"}:
+        return format_number(value, lang)
+    return value

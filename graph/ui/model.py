@@ -1,0 +1,221 @@
+"""An entity's profile as plain data: identity, claims in both directions, their evidence.
+
+Built from two named queries (``ui-entity`` and ``ui-entity-claims``) that return one row per
+value or reference; folding them into objects here keeps the pages, the dossier and the
+downloads on one reading of the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from graph.named_queries import get_query
+from graph.rdf.iris import Iris
+from graph.store import Store
+from graph.ui.labels import (
+    entity_types,
+    format_amount,
+    format_date,
+    format_value,
+    kind_label,
+    predicate_label,
+    status_label,
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place in one source that supports a claim."""
+
+    source: str
+    title: str
+    locator: str = ""
+    issued: str = ""
+    url: str | None = None
+    publisher: str | None = None
+    publisher_label: str | None = None
+
+
+@dataclass
+class ClaimView:
+    """A claim seen from the profiled entity: ``out`` when it is the subject, ``in`` otherwise."""
+
+    claim: str
+    direction: str
+    predicate: str
+    other: str | None
+    other_label: str
+    value: str = ""
+    date: str = ""
+    start: str = ""
+    end: str = ""
+    amount: str = ""
+    status: str = ""
+    kind: str = ""
+    role: str = ""
+    note: str = ""
+    source_count: int = 0
+    independent_count: int = 0
+    disputes: list[str] = field(default_factory=list)
+    disputed_by: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    other_types: list[str] = field(default_factory=list)
+    status_notation: str = ""
+    sort_date: str = ""
+
+    @property
+    def single_source(self) -> bool:
+        return self.source_count <= 1
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.disputes or self.disputed_by)
+
+    @property
+    def when(self) -> str:
+        if self.date:
+            return self.date
+        if self.start or self.end:
+            return f"{self.start or '…'} – {self.end or '…'}"
+        return ""
+
+    def qualifiers(self, *, status: bool = True) -> list[str]:
+        """Date, amount, status, kind and role, in that order, already formatted."""
+        values = (self.when, self.amount, self.status if status else "", self.kind, self.role)
+        return [q for q in values if q]
+
+
+@dataclass
+class ClaimGroup:
+    direction: str
+    predicate: str
+    title: str
+    claims: list[ClaimView]
+
+
+@dataclass
+class Profile:
+    id: str
+    lang: str
+    label: str
+    names: dict[str, str]
+    types: list[str]
+    aliases: list[str] = field(default_factory=list)
+    country: str = ""
+    founded: str = ""
+    wikidata: str = ""
+    identifiers: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    description: str = ""
+    claims: list[ClaimView] = field(default_factory=list)
+
+    def groups(self) -> list[ClaimGroup]:
+        """Claims by relation and direction ('invested in' apart from 'investors')."""
+        grouped: dict[tuple[str, str], list[ClaimView]] = {}
+        for claim in self.claims:
+            grouped.setdefault((claim.direction, claim.predicate), []).append(claim)
+        groups = [
+            ClaimGroup(d, p, predicate_label(p, self.lang, inverse=d == "in"), claims)
+            for (d, p), claims in grouped.items()
+        ]
+        # Biggest groups first: for a vendor, its customers and its regulators before the rest.
+        return sorted(groups, key=lambda g: (-len(g.claims), g.title.casefold()))
+
+    def statement(self, claim: ClaimView) -> tuple[str, str, str]:
+        """(subject, predicate, object) labels of a claim, read in its own direction."""
+        verb = predicate_label(claim.predicate, self.lang)
+        other = claim.other_label or claim.value
+        if claim.direction == "out":
+            return self.label, verb, other
+        return other, verb, self.label
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+def _add_reference(view: ClaimView, ref: Reference) -> None:
+    """Add a reference; several places in one source become one entry with their locators."""
+    for index, known in enumerate(view.references):
+        if known.source == ref.source:
+            if ref.locator and ref.locator not in known.locator.split("; "):
+                locator = "; ".join(p for p in (known.locator, ref.locator) if p)
+                view.references[index] = replace(known, locator=locator)
+            return
+    view.references.append(ref)
+
+
+def load_profile(store: Store, entity_id: str, lang: str, iris: Iris | None = None
+                 ) -> Profile | None:
+    """The entity's profile, or None when no entity has this id."""
+    iris = iris or Iris()
+    facts = store.select(get_query("ui-entity").render(iris, entity=entity_id)).rows
+    if not any(r["property"] == "type" and r["value"] == "Entity" for r in facts):
+        return None
+    values: dict[str, list[tuple[str, str]]] = {}
+    for row in facts:
+        values.setdefault(row["property"] or "", []).append((row["value"] or "", row["lang"] or ""))
+    names = {lg: v for v, lg in values.get("label", [])}
+    descriptions = {lg: v for v, lg in values.get("description", [])}
+    profile = Profile(
+        id=entity_id,
+        lang=lang,
+        label=names.get(lang) or names.get("en") or next(iter(names.values()), entity_id),
+        names=names,
+        types=entity_types(v for v, _ in values.get("type", [])),
+        aliases=sorted(v for v, _ in values.get("altLabel", [])),
+        country=next((v for v, _ in values.get("country", [])), ""),
+        founded=next((v for v, _ in values.get("founded_on", [])), ""),
+        wikidata=next((v for v, _ in values.get("wikidata", [])), ""),
+        identifiers=sorted(v for v, _ in values.get("identifier", [])),
+        urls=sorted(v for v, _ in values.get("url", [])),
+        description=descriptions.get(lang) or descriptions.get("en", ""),
+    )
+    rows = store.select(get_query("ui-entity-claims").render(iris, entity=entity_id, lang=lang)).rows
+    claims: dict[tuple[str, str], ClaimView] = {}
+    for row in rows:
+        key = (row["claim"] or "", row["direction"] or "")
+        view = claims.get(key)
+        if view is None:
+            view = claims[key] = ClaimView(
+                claim=key[0],
+                direction=key[1],
+                predicate=row["predicate"] or "",
+                other=row["other"] or None,
+                other_label=row["other_label"] or row["other"] or "",
+                value=format_value(row["value"], row["value_type"], lang)
+                + (f" {row['currency']}" if row["value"] and row["currency"] else ""),
+                date=format_date(row["date"], row["precision"]),
+                start=format_date(row["start"]),
+                end=format_date(row["end"]),
+                amount=format_amount(row["amount"], row["currency"], lang),
+                status=status_label(row["status"], lang),
+                status_notation=row["status"] or "",
+                kind=kind_label(row["kind"], lang),
+                role=row["role"] or "",
+                note=row["note"] or "",
+                source_count=_int(row["source_count"]),
+                independent_count=_int(row["independent_count"]),
+                sort_date=row["date"] or row["start"] or "",
+            )
+        if row["other_type"] and row["other_type"] not in view.other_types:
+            view.other_types.append(row["other_type"])
+        for name, target in (("disputes", view.disputes), ("disputed_by", view.disputed_by)):
+            other_claim = row[name]
+            if other_claim and other_claim not in target:
+                target.append(other_claim)
+        if row["source"]:
+            _add_reference(view, Reference(
+                source=row["source"],
+                title=row["title"] or row["source"],
+                locator=row["locator"] or "",
+                issued=format_date(row["issued"], row["issued_precision"]),
+                url=row["url"] or None,
+                publisher=row["publisher"] or None,
+                publisher_label=row["publisher_label"] or row["publisher"] or None,
+            ))
+    profile.claims = sorted(claims.values(), key=lambda c: (c.sort_date or "0000"), reverse=True)
+    return profile

@@ -1,0 +1,83 @@
+"""Pieces every page uses: the reader's language, the build banner, links to profiles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from graph.store import BuildInfo
+from graph.ui import data
+from graph.ui.escape import md
+from graph.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from graph.ui.labels import class_label, entity_types
+
+PROFILE_PAGE = "pages/profile.py"
+LANG_KEY = "ui_lang"
+
+
+def lang() -> str:
+    """The language picked in the sidebar (or ``?lang=`` on first load)."""
+    value = st.session_state.get(LANG_KEY)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def tr(key: str, /, **values: object) -> str:
+    """``t`` in the reader's language."""
+    return t(key, lang(), **values)
+
+
+def need_build() -> BuildInfo:
+    """The live build; without one, say how to make it and stop the page."""
+    info = data.build_info()
+    if info is None:
+        st.error(tr("common.no_build"))
+        st.stop()
+    return info
+
+
+def entity_link(entity_id: str, label: str, *, help: str | None = None) -> None:
+    """A link that opens the entity's profile (the label is Markdown-escaped)."""
+    st.page_link(PROFILE_PAGE, label=md(label), query_params={"id": entity_id}, help=help)
+
+
+def open_profile(entity_id: str) -> None:
+    st.switch_page(PROFILE_PAGE, query_params={"id": entity_id})
+
+
+def claims_table(frame: pd.DataFrame, *, key: str | None = None, height: int | str = "auto",
+                 hide: tuple[str, ...] = ()) -> None:
+    """A ``tables.claims_display`` frame as a data grid with translated headers and links."""
+    config = {
+        "date": st.column_config.TextColumn(tr("col.date")),
+        "subject": st.column_config.TextColumn(tr("col.subject")),
+        "relation": st.column_config.TextColumn(tr("col.relation")),
+        "object": st.column_config.TextColumn(tr("col.object")),
+        "amount": st.column_config.TextColumn(tr("col.amount")),
+        "status": st.column_config.TextColumn(tr("col.status")),
+        "sources": st.column_config.NumberColumn(tr("col.sources"), help=tr("col.sources_help")),
+        "subject_profile": st.column_config.LinkColumn(tr("col.subject_profile"),
+                                                       display_text=tr("col.open")),
+        "object_profile": st.column_config.LinkColumn(tr("col.object_profile"),
+                                                      display_text=tr("col.open")),
+        "claim": st.column_config.TextColumn(tr("col.claim")),
+        "locator": st.column_config.TextColumn(tr("col.locator")),
+    }
+    shown = frame.drop(columns=[c for c in hide if c in frame.columns])
+    config = {name: column for name, column in config.items() if name in shown.columns}
+    st.dataframe(shown, hide_index=True, column_config=config,  # type: ignore[arg-type]
+                 key=key, height=height)  # type: ignore[arg-type]
+
+
+def search_box(key: str, *, label_key: str = "home.search_label") -> None:
+    """A search field listing matching entities as links to their profiles."""
+    query = st.text_input(tr(label_key), key=key, placeholder=tr("home.search_placeholder"))
+    if not query or not query.strip():
+        return
+    matches = data.search(query, lang(), limit=10)
+    if not matches:
+        st.info(tr("home.no_match", query=md(query)))
+        return
+    for match in matches:
+        kinds = ", ".join(class_label(t, lang()) for t in entity_types(match.types))
+        also = f" — {match.matched}" if match.matched else ""
+        entity_link(match.id, f"{match.label} · {kinds}{also}")

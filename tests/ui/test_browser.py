@@ -1,0 +1,120 @@
+"""End to end in a real headless Chromium: start the dashboard, search, open a profile.
+
+Runs ``streamlit run app.py`` on a free port against a built store (the bundled data when
+``data/`` validates, else the test ledger), types "clearview" in the home page's search box,
+follows the result to the profile, checks that the network component and the sources are on
+screen, switches to French, and saves the screenshots the README shows.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph.pipeline import validate_ledger
+from graph.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STARTUP_SECONDS = 60
+WAIT_MS = 30_000
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def store(request: pytest.FixtureRequest) -> Settings:
+    """The bundled data when it validates (what the README shows), else the test ledger."""
+    if validate_ledger(ROOT / "data", shacl=False).ok:
+        return request.getfixturevalue("bundled_store")  # type: ignore[no-any-return]
+    return request.getfixturevalue("built_store")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def dashboard(store: Settings) -> Iterator[str]:
+    port = free_port()
+    env = os.environ | {f"CUSTODIET_{k.upper()}": str(v)
+                        for k, v in store.model_dump().items() if v is not None}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {process.stderr.read()!r}"
+                                   if process.stderr else "streamlit did not start")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_search_open_profile_see_network_and_sources(dashboard: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1100})
+            page.goto(dashboard)
+            search = page.get_by_placeholder("Name, alias or acronym", exact=False)
+            expect(search).to_be_visible(timeout=WAIT_MS)
+            search.fill("clearview")
+            search.press("Enter")
+            result = page.get_by_role("link", name="Clearview AI", exact=False).first
+            expect(result).to_be_visible(timeout=WAIT_MS)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(SCREENSHOTS / "home.png"))
+
+            result.click()
+            expect(page.get_by_role("heading", name="Clearview AI", level=1)).to_be_visible(
+                timeout=WAIT_MS)
+            assert "profile?id=clearview-ai" in page.url
+            # The network: streamlit-agraph's iframe with vis.js's canvas drawn in it.
+            network = page.frame_locator("iframe[title='streamlit_agraph.agraph']")
+            expect(network.locator("canvas")).to_be_visible(timeout=WAIT_MS)
+            # The evidence: the claims' source lists with their locators.
+            expect(page.get_by_text("Sources (", exact=False).first).to_be_visible(timeout=WAIT_MS)
+            expect(page.get_by_text("single source", exact=False).first).to_be_visible()
+            page.wait_for_timeout(4000)  # let the network layout settle for the picture
+            page.screenshot(path=str(SCREENSHOTS / "profile.png"))
+
+            page.get_by_test_id("stSidebar").get_by_text("Français", exact=True).click()
+            expect(page.get_by_role("heading", name="Voisinage")).to_be_visible(timeout=WAIT_MS)
+            assert "profile?id=clearview-ai" in page.url
+        finally:
+            browser.close()
+    assert (SCREENSHOTS / "profile.png").stat().st_size > 10_000
