@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 REPEATS = 3  # cold processes per page; the median is reported
 WARM_RUNS = 3
+OTHER_PAGES = ("network", "timeline", "map", "sources")
 
 
 def child(store: str, page: str, entity: str | None) -> dict[str, float]:
@@ -64,9 +65,9 @@ def child(store: str, page: str, entity: str | None) -> dict[str, float]:
     return {"cold": cold, "warm": warm}
 
 
-def measure(store: Path, page: str, entity: str | None) -> dict[str, float]:
+def measure(store: Path, page: str, entity: str | None, repeats: int = REPEATS) -> dict[str, float]:
     runs = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         args = [sys.executable, "-m", "bench.dashboard_bench", "--child", str(store), page,
                 entity or ""]
         done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -134,11 +135,17 @@ def main(argv: list[str] | None = None) -> None:
             result = measure(store, page, entity)
             rows.append([label, name, seconds(result["cold"]), seconds(result["warm"])])
             print(rows[-1], file=sys.stderr)
+        for page in OTHER_PAGES:  # for information: one process each
+            result = measure(store, page, None, repeats=1)
+            rows.append([label, f"{page} (1 run)", seconds(result["cold"]), seconds(result["warm"])])
+            print(rows[-1], file=sys.stderr)
     body = (
-        "Time for the dashboard's script to produce a page (Streamlit AppTest: every query, the "
-        "network projection and the search index, not the browser's drawing). *Cold*: the first "
-        "visitor after a start or a rebuild (fresh process, empty caches); *warm*: later visitors "
-        f"(caches keyed on the build id). Median of {REPEATS} processes.\n\n"
+        "Time for the dashboard's script to produce a page (Streamlit AppTest: every query, table "
+        "and figure of the page, not the browser's drawing). *Cold*: the first visitor after a "
+        "start or a rebuild (fresh process, empty caches, module imports included); *warm*: later "
+        f"visitors (caches keyed on the build id). Home and profiles: median of {REPEATS} "
+        "processes; the other pages, one. The network explorer's cold time is mostly the "
+        "projection and centrality of `graph.analysis` (see its section).\n\n"
         + markdown_table(["data", "page", "cold", "warm"], rows)
     )
     write_section("dashboard", "Dashboard: time to first render", body,

@@ -29,7 +29,8 @@ GRAPH_FORMATS = {
 def lexical(term: object) -> str | None:
     if term is None:
         return None
-    return getattr(term, "value", None) or str(term)
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
 
 
 class OxigraphStore:

@@ -3,7 +3,8 @@
 Runs ``streamlit run app.py`` on a free port against a built store (the bundled data when
 ``data/`` validates, else the test ledger), types "clearview" in the home page's search box,
 follows the result to the profile, checks that the network component and the sources are on
-screen, switches to French, and saves the screenshots the README shows.
+screen, saves the screenshots the README shows, clicks a neighbour in the network to open its
+profile, and switches to French.
 """
 
 from __future__ import annotations
@@ -81,6 +82,13 @@ def dashboard(store: Settings) -> Iterator[str]:
             process.kill()
 
 
+def probe_points(radius: int = 210, step: int = 14) -> list[tuple[int, int]]:
+    """Offsets from the canvas centre, nearest first, skipping the focus node in the middle."""
+    points = [(dx, dy) for dx in range(-radius, radius + 1, step)
+              for dy in range(-radius, radius + 1, step) if 45**2 < dx * dx + dy * dy <= radius**2]
+    return sorted(points, key=lambda p: p[0] ** 2 + p[1] ** 2)
+
+
 def test_search_open_profile_see_network_and_sources(dashboard: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -112,9 +120,22 @@ def test_search_open_profile_see_network_and_sources(dashboard: str) -> None:
             page.wait_for_timeout(4000)  # let the network layout settle for the picture
             page.screenshot(path=str(SCREENSHOTS / "profile.png"))
 
+            # A click on a neighbour opens its profile. vis.js draws on a canvas and the layout
+            # is physical, so the test probes a grid around the centre until it hits a node.
+            canvas = network.locator("canvas")
+            box = canvas.bounding_box()
+            assert box is not None
+            for dx, dy in probe_points():
+                canvas.click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dy})
+                page.wait_for_timeout(120)
+                if "clearview-ai" not in page.url:
+                    break
+            assert "profile?id=" in page.url and "clearview-ai" not in page.url, page.url
+            expect(page.get_by_role("heading", level=1)).not_to_have_text("Clearview AI",
+                                                                          timeout=WAIT_MS)
+
             page.get_by_test_id("stSidebar").get_by_text("Français", exact=True).click()
             expect(page.get_by_role("heading", name="Voisinage")).to_be_visible(timeout=WAIT_MS)
-            assert "profile?id=clearview-ai" in page.url
         finally:
             browser.close()
     assert (SCREENSHOTS / "profile.png").stat().st_size > 10_000

@@ -78,3 +78,12 @@ def test_tooltips_of_hostile_names_are_escaped(hostile_ui: Settings) -> None:
     # The component writes titles into innerHTML: they must arrive as entities.
     assert str(evil["title"]).startswith("&lt;img src=x onerror=alert(1)&gt;")
     assert "<" not in "".join(str(n["title"]) for n in nodes)
+
+
+def test_profile_neighbourhood_is_the_entities_its_claims_name(ui: Settings) -> None:
+    data = graph_data(open_page("profile", id="clearview-ai"))
+    assert {n["id"] for n in data["nodes"]} == {"clearview-ai", "fbi", "ico", "cnil", "peter-thiel",
+                                                "hoan-ton-that"}
+    assert len(data["edges"]) == 5  # the valuation is a value, not a neighbour
+    colours = {n["id"]: n["color"] for n in data["nodes"]}
+    assert colours["ico"] == colours["cnil"] != colours["fbi"]  # coloured by class

@@ -70,3 +70,10 @@ def test_sources_page_lists_sources_and_what_they_support(ui: Settings) -> None:
     app.sidebar.text_input(key="src_text").input("nothing like this").run()
     assert len(app.dataframe[0].value) == 0
     assert "0 of 1 sources." in texts(app)
+
+
+def test_a_source_can_be_linked_directly(hostile_ui: Settings) -> None:
+    app = open_page("sources", source="evil-source")
+    assert app.selectbox(key="src_pick").value == "evil-source"
+    assert list(app.dataframe[1].value["claim"]) == ["evil-supplies"]
+    assert "<script>alert('t')</script>" in texts(app)  # shown as typed (escaped on the wire)

@@ -101,7 +101,10 @@ def render() -> None:
     if frame.empty:
         return
     titles = dict(zip(frame["source"], frame["title"], strict=True))
-    chosen = st.selectbox(tr("sources.pick"), list(frame["source"]), key="src_pick",
+    options = list(frame["source"])
+    asked = st.query_params.get("source")  # ?source=ID links straight to one source
+    chosen = st.selectbox(tr("sources.pick"), options, key="src_pick",
+                          index=options.index(asked) if asked in options else 0,
                           format_func=lambda s: f"{titles.get(s) or s} [{s}]")
     if chosen:
         _details(str(chosen), everything)
