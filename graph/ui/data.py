@@ -79,19 +79,28 @@ def named(name: str, **params: str) -> pd.DataFrame:
     return pd.DataFrame(table.rows, columns=table.columns)
 
 
-_CLAIM_VALUES = re.compile(r"VALUES \?c \{[^}]*\}")
+def _with_values(name: str, variable: str, iri_list: list[str], **params: str) -> pd.DataFrame:
+    """A named query whose ``VALUES ?variable { … }`` block is replaced by ``iri_list``.
+
+    Named-query parameters bind one literal or entity each; claims and sources are bound here
+    instead, as IRIs minted by ``Iris`` (percent-encoded), never as text typed by a user. A
+    VALUES block keeps the lookup on the index.
+    """
+    query = get_query(name).render(iris(), **params)
+    values = " ".join(f"<{iri}>" for iri in iri_list) or "<urn:custodiet:none>"
+    block = re.compile(rf"VALUES \?{variable} \{{[^}}]*\}}")
+    table = select(block.sub(lambda _m: f"VALUES ?{variable} {{ {values} }}", query, count=1))
+    return pd.DataFrame(table.rows, columns=table.columns)
 
 
 def claim_details(claim_ids: list[str], lang: str) -> pd.DataFrame:
-    """``ui-claim-details`` for the given claims: its VALUES block lists their IRIs.
+    """``ui-claim-details`` for the given claims."""
+    return _with_values("ui-claim-details", "c", [iris().claim(c) for c in claim_ids], lang=lang)
 
-    Named-query parameters bind one term each, so the list is put in here; the IRIs are minted
-    by ``Iris.claim`` (percent-encoded), never taken from user text.
-    """
-    query = get_query("ui-claim-details").render(iris(), lang=lang)
-    values = " ".join(f"<{iris().claim(c)}>" for c in claim_ids) or "<urn:custodiet:none>"
-    table = select(_CLAIM_VALUES.sub(lambda _m: f"VALUES ?c {{ {values} }}", query, count=1))
-    return pd.DataFrame(table.rows, columns=table.columns)
+
+def source_claims(source_id: str, lang: str) -> pd.DataFrame:
+    """``ui-source-claims``: the claims one source supports, with the locators."""
+    return _with_values("ui-source-claims", "s", [iris().source(source_id)], lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -167,15 +176,3 @@ def explorer(lang: str, *, predicates: tuple[str, ...] | None, entity_types: tup
     """The network explorer's filtered, measured and capped picture (cached per build)."""
     return _explorer(store_key(), build_id(), lang, predicates, entity_types, min_sources,
                      countries, date_from, date_to, include_undated, measure, max_nodes)
-
-
-def cache_key() -> tuple[StoreKey, str]:
-    """(store, build) for callers that cache their own derived data."""
-    return store_key(), build_id()
-
-
-def clear() -> None:
-    """Forget every cached result (used by tests that rebuild the same store folder)."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-

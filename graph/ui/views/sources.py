@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from graph.search import normalize
-from graph.settings import get_settings
 from graph.ui import data
 from graph.ui.escape import md, md_link
 from graph.ui.labels import class_label, format_date
@@ -69,8 +68,7 @@ def _details(source_id: str, frame: pd.DataFrame) -> None:
         if ids:
             st.markdown(f"**{md(tr(key))}**\n\n"
                         + "\n".join(f"- {md(titles.get(i, i))} \\[{md(i)}\\]" for i in ids))
-    claims = data.named("ui-source-claims", source=source_id, base=get_settings().base_iri,
-                        lang=lang()).fillna("")
+    claims = data.source_claims(source_id, lang()).fillna("")
     st.markdown(f"**{md(tr('sources.supports', n=len(claims)))}**")
     shown = claims_display(claims, lang())
     shown["locator"] = list(claims["locator"])
