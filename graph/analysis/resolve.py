@@ -8,13 +8,13 @@ the candidates to show ("did you mean ...").
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 from rapidfuzz import fuzz, process
 
+from graph.search import normalize as _fold
 from graph.store import Store
 
 ACCEPT_SCORE = 88.0  # fuzzy score (0-100) needed to accept a match without asking
@@ -49,12 +49,6 @@ class UnknownEntity(EntityResolutionError):
 class AmbiguousEntity(EntityResolutionError):
     def __init__(self, text: str, candidates: list[Candidate]) -> None:
         super().__init__(text, candidates, "several entities match")
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form ("Bureau fédéral" == "bureau federal")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 class EntityIndex:
