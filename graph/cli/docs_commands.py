@@ -13,9 +13,8 @@ from graph.settings import ROOT, get_settings
 
 def generated_docs(app: typer.Typer, with_dataset: bool = True) -> dict[Path, str]:
     """Every generated document and its content, keyed by path."""
-    from graph.docs.reference import cli_reference, settings_reference
-
     from graph.docs.data_model import fill
+    from graph.docs.reference import cli_reference, settings_reference
 
     model = ROOT / "docs" / "data-model.md"
     docs = {

@@ -87,7 +87,8 @@ def _query_form(sparql: str) -> str:
     """The query form keyword, skipping prologue and comments (good enough to pick a renderer)."""
     import re
 
-    body = re.sub(r"#[^\n]*", "", sparql)
+    body = re.sub(r"<[^<>\s]*>", "<>", sparql)  # IRIs may contain '#'
+    body = re.sub(r"#[^\n]*", "", body)
     body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
     word = body.strip().split(None, 1)
     return word[0].upper() if word else ""

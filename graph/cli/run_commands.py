@@ -32,6 +32,7 @@ def up(
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
             "--server.port", str(settings.ui_port), "--server.address", settings.host,
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
         ])
     processes = [subprocess.Popen(command) for command in commands]
     if endpoint:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer
 from typer.testing import CliRunner
 
@@ -13,22 +12,18 @@ from graph.settings import ROOT, Settings
 HELP_ENV = {"COLUMNS": "100", "TERMINAL_WIDTH": "100", "NO_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
 
 
-def command_names(app: typer.Typer) -> list[str]:
-    group = typer.main.get_command(app)
-    assert isinstance(group, click.Group)
-    return sorted(group.commands)
-
-
 def subcommand_paths(app: typer.Typer) -> list[list[str]]:
     """Every command path, groups included (``analyze path`` as ['analyze', 'path'])."""
     group = typer.main.get_command(app)
     paths: list[list[str]] = []
 
-    def walk(cmd: click.Command, prefix: list[str]) -> None:
-        if isinstance(cmd, click.Group):
-            for name in sorted(cmd.commands):
+    def walk(cmd: object, prefix: list[str]) -> None:
+        # typer may vendor its own click, so groups are recognised by shape, not by class
+        commands = getattr(cmd, "commands", None)
+        if isinstance(commands, dict):
+            for name in sorted(commands):
                 paths.append([*prefix, name])
-                walk(cmd.commands[name], [*prefix, name])
+                walk(commands[name], [*prefix, name])
 
     walk(group, [])
     return paths
