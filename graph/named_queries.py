@@ -53,8 +53,8 @@ class NamedQuery:
                 term = ox.Literal(raw, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
             else:
                 term = ox.Literal(raw)
-            text = str(term)
-            sparql = re.sub(rf"\${param.name}\b", lambda _match: text, sparql)
+            # doubled for re.sub, so the literal's own escapes reach SPARQL unchanged
+            sparql = re.sub(rf"\${param.name}\b", str(term).replace("\\", "\\\\"), sparql)
         return sparql
 
 
