@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from graph.cli import data_commands, query_commands
+from graph.cli import (
+    analyze_commands,
+    bulk_commands,
+    data_commands,
+    docs_commands,
+    query_commands,
+    run_commands,
+    serve_commands,
+)
 
 app = typer.Typer(
     name="custodiet",
@@ -13,26 +21,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-data_commands.register(app)
-query_commands.register(app)
-
-
-def _register_optional() -> None:
-    """Commands of later layers register themselves when their module is present."""
-    import importlib
-
-    for name in ("graph.cli.serve_commands", "graph.cli.analyze_commands",
-                 "graph.cli.bulk_commands", "graph.cli.docs_commands", "graph.cli.run_commands"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(app)
-
-
-_register_optional()
+for module in (data_commands, query_commands, serve_commands, bulk_commands, docs_commands,
+               run_commands, analyze_commands):
+    module.register(app)
 
 
 def main() -> None:
