@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from graph.ledger.check import check
 from graph.ledger.load import load_ledger
-from graph.rdf.build import Builder
+from graph.rdf.nquads import NQuadsWriter
 from graph.settings import ROOT, get_settings
 from graph.vocabulary import load_vocabulary
 
@@ -36,15 +36,16 @@ def example_turtle() -> str:
     ledger = check(loaded, get_settings().source_root)
     if loaded.report.errors:
         raise ValueError(f"{EXAMPLE} does not validate: {loaded.report.errors[0].format()}")
-    builder = Builder(load_vocabulary())
-    triples: list[ox.Triple] = []
+    writer = NQuadsWriter(load_vocabulary(), get_settings().base_iri)
+    lines: list[str] = []
     for entity in ledger.entities.values():
-        triples += builder.entity(entity)
+        lines += writer.entity(entity)
     for source in ledger.sources.values():
-        triples += builder.source(source)
+        lines += writer.source(source)
     for cid, claim in ledger.claims.items():
-        triples += builder.claim(cid, claim, ledger.sources)
-    data = ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        lines += writer.claim(cid, claim, ledger.sources)
+    triples = list(ox.parse("\n".join(sorted(set(lines))), format=ox.RdfFormat.N_TRIPLES))
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None
     return data.decode()
 

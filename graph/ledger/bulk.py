@@ -31,7 +31,6 @@ import pyoxigraph as ox
 from pydantic import BaseModel, ValidationError
 
 from graph.diagnostics import Diagnostic, Report, display_path
-from graph.ledger.bulk_rdf import NQuadsWriter
 from graph.ledger.bulk_read import RawRecord, bulk_files, read_file
 from graph.ledger.check import (
     check_claim,
@@ -45,7 +44,8 @@ from graph.ledger.check import (
 from graph.ledger.load import _explain
 from graph.ledger.model import Claim, Entity, Source
 from graph.ledger.positions import Where
-from graph.rdf.build import Builder
+from graph.rdf.build import ontology_lines
+from graph.rdf.nquads import NQuadsWriter
 from graph.settings import Settings, get_settings
 from graph.store import BuildInfo
 from graph.vocabulary import Vocabulary, load_vocabulary
@@ -312,10 +312,6 @@ def _valid_iri(text: str) -> bool:
     return True
 
 
-def _ontology_lines(vocab: Vocabulary) -> list[str]:
-    return [f"{t} ." for t in Builder(vocab).ontology()]
-
-
 @contextmanager
 def _progress_bar(total: int, enabled: bool) -> Iterator[Progress | None]:
     """A rich progress bar on stderr, fed in bytes read; updates are batched to stay cheap."""
@@ -402,7 +398,7 @@ def validate_bulk(path: Path, settings: Settings | None = None, *, output: Path 
     if not files:
         report.add(Diagnostic(display_path(path), 1, 1, "no .jsonl or .csv files found"))
     validator.files = files
-    validator._emit(_ontology_lines(vocab))
+    validator._emit(list(ontology_lines()))
     total = sum(f.stat().st_size for f in files if not f.name.endswith(".gz"))
     with _progress_bar(total, progress) as advance:
         for index, file in enumerate(files):

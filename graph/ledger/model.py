@@ -17,6 +17,7 @@ from graph.ledger.dates import PartialDate
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
+URL_PATTERN = r'^https?://[^\s<>"{}|\\^`]+$'  # characters an IRI may not hold are refused
 Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
 
 
@@ -91,7 +92,7 @@ class Entity(Record):
     country: str | None = None
     founded: Date | None = None
     identifiers: dict[str, str] = Field(default_factory=dict)
-    website: str | None = Field(None, pattern=r"^https?://\S+$")
+    website: str | None = Field(None, pattern=URL_PATTERN)
     description: OptionalLangText | None = None
 
 
@@ -103,7 +104,7 @@ class Source(Record):
     author: StrList = Field(default_factory=list)
     published: Date | None = None
     language: str | None = Field(None, pattern=r"^[a-z]{2}$")
-    url: str | None = Field(None, pattern=r"^https?://\S+$")
+    url: str | None = Field(None, pattern=URL_PATTERN)
     archive: str | None = None
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     cites: StrList = Field(default_factory=list)

@@ -1,4 +1,6 @@
-"""Plotly figures: the timeline of dated claims and the map of actions by country.
+"""Plotly figures (the timeline of dated claims) and the country helpers the pages share.
+
+The map of claims by country is in ``graph.ui.map_chart`` (Vega-Lite, so that it draws offline).
 
 Plotly draws hover text, tick labels and legends through its own HTML-like markup (``<b>``,
 ``<a href>``, ``<br>``), so every label is HTML-escaped before it goes into a figure; Plotly
@@ -74,15 +76,3 @@ def alpha3(code: str) -> str | None:
     """ISO alpha-3 of an alpha-2 or ISO 3166-2 code ('CA-QC' -> 'CAN'); None for 'EU' and such."""
     found = pycountry.countries.get(alpha_2=code[:2].upper()) if code and len(code) >= 2 else None
     return found.alpha_3 if found else None
-
-
-def choropleth(frame: pd.DataFrame, *, value_label: str, height: int = 460) -> go.Figure:
-    """Countries shaded by ``claims``; ``frame`` needs ``iso3``, ``country_name``, ``claims``."""
-    shown = frame.assign(name=frame["country_name"].map(html_text))
-    figure = px.choropleth(
-        shown, locations="iso3", color="claims", hover_name="name",
-        color_continuous_scale="Reds", labels={"claims": html_text(value_label)}, height=height,
-    )
-    figure.update_geos(showcountries=True, showcoastlines=False, projection_type="natural earth")
-    figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0})
-    return figure

@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from graph.ui import data
-from graph.ui.charts import alpha3, choropleth, country_name
+from graph.ui.charts import alpha3, country_name
+from graph.ui.escape import md
 from graph.ui.labels import predicate_label
+from graph.ui.map_chart import SHAPES_CREDIT, choropleth, country_ids
 from graph.ui.tables import claims_display
 from graph.ui.views.common import claims_table, lang, need_build, tr
 from graph.vocabulary import load_vocabulary
@@ -63,17 +65,20 @@ def render() -> None:
     by_country = (rows.groupby("country")
                   .agg(claims=("claims", "sum"), actors=("subject", "nunique"))
                   .reset_index().sort_values("claims", ascending=False))
-    by_country["iso3"] = by_country["country"].map(alpha3)
+    # Regions (ISO 3166-2 such as CA-QC) are shaded with their country; codes without a shape
+    # ("EU", a country missing from the shapes) are listed under the map instead.
+    by_country["iso3"] = by_country["country"].map(alpha3).where(lambda s: s.isin(country_ids()))
     by_country["country_name"] = by_country["country"].map(lambda c: country_name(c, lang()))
-    # Regions (ISO 3166-2 such as CA-QC) are shaded with their country.
     mapped = (by_country[by_country["iso3"].notna()]
               .groupby("iso3", as_index=False).agg(claims=("claims", "sum"), country=("country", "first")))
     mapped["country_name"] = mapped["country"].map(lambda c: country_name(c, lang()))
     if not mapped.empty:
-        st.plotly_chart(choropleth(mapped, value_label=tr("col.claims")), key="map_chart")
+        st.altair_chart(choropleth(mapped, name_label=tr("col.country"), value_label=tr("col.claims")),
+                        key="map_chart", width="stretch")
+        st.caption(md(SHAPES_CREDIT))
     unmapped = by_country[by_country["iso3"].isna()]
     if not unmapped.empty:
-        st.caption(tr("map.unmapped", codes=", ".join(unmapped["country"])))
+        st.caption(tr("map.unmapped", codes=md(", ".join(unmapped["country"]))))
     st.dataframe(by_country[["country_name", "country", "claims", "actors"]], hide_index=True,
                  key="map_table", column_config={
                      "country_name": st.column_config.TextColumn(tr("col.country")),

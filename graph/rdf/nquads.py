@@ -1,12 +1,11 @@
-"""N-Quads text for validated records, written directly as strings for the bulk path.
+"""The statement model as N-Quads text: one writer for the YAML build and the bulk path.
 
-Why not ``graph.rdf.build.Builder``: it creates a pyoxigraph object per term and per triple,
-about 4 µs a triple, which is 90 s of the 3-minute budget at a million claims (20 M triples).
-Formatting the same statements as text is ~8× faster. The output must stay the same graph as
-the Builder's; ``tests/scale/test_bulk.py`` builds one ledger both ways and compares the stores.
-Ids are already validated against ``ID_PATTERN`` (only characters IRIs keep as they are), so
-``Iris``'s percent-encoding is a no-op here and is skipped; the IRI shapes themselves are read
-off ``Iris`` once, so a change of scheme there applies here too.
+Statements are formatted as strings rather than built as pyoxigraph objects: an object per term
+and per triple costs about 4 µs a triple, 90 s of the 3-minute budget at a million claims (20 M
+triples); text is ~8× faster. Escaping follows the N-Triples grammar (only ``\\``, ``"``, LF
+and CR must be escaped in a string; IRIs are validated by the ledger model). Ids are validated
+against ``ID_PATTERN`` (characters IRIs keep as they are), so ``Iris``'s percent-encoding is a
+no-op and is skipped; the IRI shapes are read off ``Iris`` once, so a change there applies here.
 """
 
 from __future__ import annotations
@@ -17,9 +16,15 @@ from decimal import Decimal
 from graph.ledger.check import SourceFacts
 from graph.ledger.dates import PartialDate
 from graph.ledger.model import Claim, Entity, LangText, Source
-from graph.rdf.build import DATE_TYPES, DCT, OWL, PROV, SCHEMA, WD
 from graph.rdf.iris import Iris
 from graph.vocabulary import ONT, RDF, RDFS, SKOS, XSD, Vocabulary
+
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+OWL = "http://www.w3.org/2002/07/owl#"
+WD = "http://www.wikidata.org/entity/"
+DATE_TYPES = {"year": "gYear", "month": "gYearMonth", "day": "date"}
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -55,7 +60,7 @@ def _prefix(sample: str) -> str:
 
 
 class NQuadsWriter:
-    """The same statements as ``Builder``, as lines of N-Quads text (default graph)."""
+    """Each record's statements as lines of N-Quads text (default graph); see docs/data-model.md."""
 
     def __init__(self, vocab: Vocabulary, base: str) -> None:
         self.vocab = vocab
