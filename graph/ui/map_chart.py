@@ -6,8 +6,10 @@ country. The map is therefore a Vega-Lite chart (Altair, which Streamlit bundles
 travel inline in the chart's spec: the browser fetches nothing.
 
 The shapes are the "World Borders" dataset (thematicmapping.org, CC BY-SA 3.0; one feature per
-ISO 3166-1 country, 246 of them) that the ``geopip`` package ships as GeoJSON. Its exterior
-rings run clockwise, as d3-geo (Vega's projection code) expects.
+ISO 3166-1 country, 246 of them) that the ``geopip`` package ships as GeoJSON. Vega draws them
+with d3-geo, which reads a ring's winding on the sphere: a ring wound the other way is taken as
+its complement and paints the whole globe. The file's rings are wound for d3, except a sliver
+of an island (Croatia) whose great-circle edges wind it the other way, so every ring is checked.
 
 Labels need no HTML escaping here, unlike Plotly's: Vega draws them as SVG text and the tooltip
 handler escapes ``&`` and ``<`` itself, so pre-escaped text would show its entities.
@@ -16,9 +18,10 @@ handler escapes ``&`` and ``<`` itself, so pre-escaped text would show its entit
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 import altair as alt
 import pandas as pd
@@ -27,13 +30,12 @@ SHAPES_PACKAGE = "geopip"
 SHAPES_FILE = "globe.geo.json"
 SHAPES_CREDIT = "Country borders: World Borders 0.3, thematicmapping.org (CC BY-SA 3.0), shipped by geopip."
 # ~100 m: far finer than a world map shows, and it roughly halves the spec sent to the browser.
-# Checked on the shipped file: no ring collapses or turns over at this precision.
 DECIMALS = 3
 # Antarctica only takes room at the bottom of the map unless a claim is placed there.
 HIDDEN_UNLESS_DATA = frozenset({"ATA"})
 NO_DATA_COLOR = "#e4e4e4"
 BORDER_COLOR = "#ffffff"
-PROJECTION = "equalEarth"
+PROJECTION: Final = "equalEarth"
 
 Feature = dict[str, Any]
 
@@ -49,6 +51,41 @@ def _rounded(ring: list[list[float]]) -> list[list[float]]:
     return out
 
 
+def _winding(ring: list[list[float]]) -> float:
+    """Twice d3-geo's signed spherical area sum of ``ring`` (``areaRingSum``): >= 0 is clockwise."""
+    # Hand-written: d3-geo's own formula (area.js), since no maintained Python package reads a
+    # ring's winding the way d3 does. Exact value does not matter, only its sign.
+    total = 0.0
+    lam0 = math.radians(ring[0][0])
+    phi0 = math.radians(ring[0][1]) / 2 + math.pi / 4
+    cos0, sin0 = math.cos(phi0), math.sin(phi0)
+    for lon, lat in ring[1:]:
+        lam, phi = math.radians(lon), math.radians(lat) / 2 + math.pi / 4
+        delta = lam - lam0
+        sign = 1.0 if delta >= 0 else -1.0
+        cos1, sin1 = math.cos(phi), math.sin(phi)
+        k = sin0 * sin1
+        total += math.atan2(k * sign * math.sin(sign * delta), cos0 * cos1 + k * math.cos(sign * delta))
+        lam0, cos0, sin0 = lam, cos1, sin1
+    return 2 * total
+
+
+def _polygon(rings: list[list[list[float]]]) -> list[list[list[float]]]:
+    """The rings rounded, those rounding collapsed dropped, each wound as d3 expects."""
+    out: list[list[list[float]]] = []
+    for index, ring in enumerate(rings):
+        points = _rounded(ring)
+        if len(points) < 4:
+            if index == 0:
+                return []  # the outline collapsed: the whole polygon is below a pixel
+            continue
+        exterior = index == 0
+        if (_winding(points) >= 0) != exterior:
+            points.reverse()
+        out.append(points)
+    return out
+
+
 @lru_cache(maxsize=1)
 def country_shapes() -> tuple[Feature, ...]:
     """One GeoJSON feature per country, ``id`` = ISO 3166-1 alpha-3, no other properties."""
@@ -57,12 +94,10 @@ def country_shapes() -> tuple[Feature, ...]:
     for feature in json.loads(text)["features"]:
         geometry = feature["geometry"]
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        features.append({
-            "type": "Feature",
-            "id": feature["properties"]["ISO3"],
-            "geometry": {"type": "MultiPolygon",
-                         "coordinates": [[_rounded(ring) for ring in polygon] for polygon in polygons]},
-        })
+        kept = [rings for rings in map(_polygon, polygons) if rings]
+        if kept:
+            features.append({"type": "Feature", "id": feature["properties"]["ISO3"],
+                             "geometry": {"type": "MultiPolygon", "coordinates": kept}})
     return tuple(features)
 
 
@@ -82,8 +117,10 @@ def choropleth(frame: pd.DataFrame, *, name_label: str, value_label: str,
     """
     present = set(frame["iso3"])
     shapes = [f for f in country_shapes() if f["id"] not in HIDDEN_UNLESS_DATA or f["id"] in present]
-    counts = [{"iso3": str(row.iso3), "name": str(row.country_name), "claims": int(row.claims)}
-              for row in frame.itertuples() if row.iso3 in country_ids()]
+    counts = [{"iso3": iso3, "name": str(name), "claims": int(claims)}
+              for iso3, name, claims in zip(frame["iso3"].astype(str), frame["country_name"],
+                                            frame["claims"].astype(int).tolist(), strict=True)
+              if iso3 in country_ids()]
     world = alt.InlineData(values=shapes)
     base = alt.Chart(world).mark_geoshape(fill=NO_DATA_COLOR, stroke=BORDER_COLOR, strokeWidth=0.5)
     shaded = (
@@ -97,6 +134,6 @@ def choropleth(frame: pd.DataFrame, *, name_label: str, value_label: str,
             tooltip=[alt.Tooltip("name:N", title=name_label), alt.Tooltip("claims:Q", title=value_label)],
         )
     )
-    return (alt.layer(base, shaded)
-            .project(type=PROJECTION)
-            .properties(width="container", height=height))
+    # SVG rather than canvas: each country is a <path> a reader's tools (and the tests) can see.
+    return alt.LayerChart(layer=[base, shaded], projection=alt.Projection(type=PROJECTION),
+                          width="container", height=height, usermeta={"embedOptions": {"renderer": "svg"}})

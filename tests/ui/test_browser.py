@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -30,6 +31,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_SECONDS = 60
 WAIT_MS = 30_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+STREAMLIT_ICON_FONT = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
@@ -139,3 +142,46 @@ def test_search_open_profile_see_network_and_sources(dashboard: str) -> None:
         finally:
             browser.close()
     assert (SCREENSHOTS / "profile.png").stat().st_size > 10_000
+
+
+def test_map_draws_country_shapes_with_no_request_off_this_machine(dashboard: str) -> None:
+    """The map page with every request off this machine blocked: the countries are still drawn."""
+    from playwright.sync_api import Route, expect, sync_playwright
+
+    blocked: list[str] = []
+
+    def local_only(route: Route) -> None:
+        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1100})
+            page.route("**/*", local_only)
+            page.goto(f"{dashboard}/map")
+            svg = page.get_by_test_id("stVegaLiteChart").locator("svg.marks").first
+            # Vega-Lite names each layer's marks: 0 is the grey world, 1 the shaded countries.
+            world, shaded = svg.locator("g.layer_0_marks path"), svg.locator("g.layer_1_marks path")
+            expect(world.nth(200)).to_be_attached(timeout=WAIT_MS)
+            expect(shaded.first).to_be_attached(timeout=WAIT_MS)
+            box = svg.bounding_box()
+            assert box is not None
+            # Each path's on-screen box, as a share of the chart: a ring wound the wrong way is
+            # drawn as the rest of the globe and covers the chart (Russia, which spans the date
+            # line, covers a quarter).
+            shares = [area / (box["width"] * box["height"]) for area in svg.locator(
+                "g.layer_0_marks path, g.layer_1_marks path").evaluate_all(
+                "paths => paths.map(p => { const r = p.getBoundingClientRect(); return r.width * r.height; })")]
+            assert len(shares) > 200
+            assert sum(1 for share in shares if share > 0) > 200  # real outlines, not empty paths
+            assert max(shares) < 0.5, sorted(shares)[-3:]
+            assert shaded.first.get_attribute("fill") not in {None, "#e4e4e4"}
+        finally:
+            browser.close()
+    # Streamlit's frontend itself asks Google Fonts for a Material Symbols icon (the data grid's
+    # toolbar); blocked, the icon is missing and nothing else. Nothing else may leave the page.
+    assert [url for url in blocked if not url.startswith(STREAMLIT_ICON_FONT)] == []
