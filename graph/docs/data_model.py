@@ -6,6 +6,7 @@ import re
 
 import pyoxigraph as ox
 
+from graph.cli.query_commands import PREFIXES as COMMON_PREFIXES
 from graph.ledger.check import check
 from graph.ledger.load import load_ledger
 from graph.rdf.nquads import NQuadsWriter
@@ -13,18 +14,10 @@ from graph.settings import ROOT, get_settings
 from graph.vocabulary import load_vocabulary
 
 EXAMPLE = ROOT / "docs" / "examples" / "worked-example.yaml"
-PREFIXES = {
+PREFIXES = COMMON_PREFIXES | {
     "ent": "https://w3id.org/custodiet/entity/",
     "claim": "https://w3id.org/custodiet/claim/",
     "src": "https://w3id.org/custodiet/source/",
-    "ont": "https://w3id.org/custodiet/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
 }
 MARKER = re.compile(r"(<!-- generated:example-rdf -->\n).*?(<!-- /generated -->)", re.S)
