@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.namespaces import XSD
 from graph.rdf.iris import Iris
 
 QUERY_DIR = Path(__file__).parent / "queries"
@@ -50,7 +51,7 @@ class NamedQuery:
             if param.kind == "entity":
                 term = ox.NamedNode(iris.entity(raw))
             elif param.kind == "date":
-                term = ox.Literal(raw, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+                term = ox.Literal(raw, datatype=ox.NamedNode(XSD + "date"))
             else:
                 term = ox.Literal(raw)
             # doubled for re.sub, so the literal's own escapes reach SPARQL unchanged

@@ -12,17 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+# The namespaces come from the one prefix table (schema/prefixes.ttl); re-exported here for the
+# modules that read them with the vocabulary.
+from graph.namespaces import ONT, OWL, RDF, RDFS, SCHEMA, SKOS, XSD  # noqa: F401 (re-exported)
+
 SCHEMA_DIR = Path(__file__).parent / "schema"
 ONTOLOGY_PATH = SCHEMA_DIR / "ontology.ttl"
 SHAPES_PATH = SCHEMA_DIR / "shapes.ttl"
 
-ONT = "https://w3id.org/custodiet/ontology#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass

@@ -23,10 +23,9 @@ import networkx as nx
 
 from graph.analysis.gcpause import paused_gc
 from graph.named_queries import get_query
+from graph.namespaces import ONT, PROV, RDF
 from graph.store import Store, StoreError
-from graph.vocabulary import ONT, RDF, Vocabulary, load_vocabulary
-
-PROV = "http://www.w3.org/ns/prov#"
+from graph.vocabulary import Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,11 @@ def generated_docs(app: typer.Typer, with_dataset: bool = True) -> dict[Path, st
         from graph.vocabulary import load_vocabulary
 
         result = validate_ledger(get_settings().data_dir, shacl=False)
-        if result.report.errors:
+        if result.ledger is None:
             raise typer.BadParameter("data/ does not validate; run `custodiet validate` first")
         docs[ROOT / "docs" / "dataset.md"] = render(result.ledger, load_vocabulary())
     if with_dataset:
-        from graph.server.cookbook import cookbook_markdown
+        from graph.docs.cookbook import cookbook_markdown
 
         docs[ROOT / "docs" / "sparql.md"] = cookbook_markdown()
     return docs

@@ -12,6 +12,7 @@ import typer
 
 from graph.cli.output import err, out, render_table
 from graph.named_queries import get_query, named_queries
+from graph.namespaces import data_prefixes
 from graph.settings import get_settings
 from graph.store import StoreError, open_store
 
@@ -36,16 +37,6 @@ DUMP_FORMATS = {
     DumpFormat.nq: ox.RdfFormat.N_QUADS,
     DumpFormat.nt: ox.RdfFormat.N_TRIPLES,
     DumpFormat.jsonld: ox.RdfFormat.JSON_LD,
-}
-PREFIXES = {
-    "ont": "https://w3id.org/custodiet/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
 
@@ -107,7 +98,7 @@ def export(
         raise _fail(str(exc)) from None
     dataset = ox.Dataset(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))
     target = DUMP_FORMATS[fmt]
-    prefixes = PREFIXES | {"ent": get_settings().base_iri + "entity/"}
+    prefixes = data_prefixes(get_settings().base_iri)
     if target in {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}:
         data = ox.serialize((q.triple for q in dataset), format=target, prefixes=(
             prefixes if target == ox.RdfFormat.TURTLE else None))

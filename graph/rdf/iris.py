@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from graph.vocabulary import ONT
+from graph.namespaces import INSTANCE_SEGMENTS, ONT
 
 
 @dataclass(frozen=True)
@@ -13,17 +13,17 @@ class Iris:
     base: str = "https://w3id.org/custodiet/"
 
     def entity(self, ident: str) -> str:
-        return f"{self.base}entity/{quote(ident, safe='-._~')}"
+        return f"{self.base}{INSTANCE_SEGMENTS['ent']}{quote(ident, safe='-._~')}"
 
     def claim(self, ident: str) -> str:
-        return f"{self.base}claim/{quote(ident, safe='-._~')}"
+        return f"{self.base}{INSTANCE_SEGMENTS['claim']}{quote(ident, safe='-._~')}"
 
     def reference(self, claim_ident: str, index: int) -> str:
         """A hash IRI: dereferencing the claim's IRI returns its references too."""
         return f"{self.claim(claim_ident)}#ref-{index}"
 
     def source(self, ident: str) -> str:
-        return f"{self.base}source/{quote(ident, safe='-._~')}"
+        return f"{self.base}{INSTANCE_SEGMENTS['src']}{quote(ident, safe='-._~')}"
 
     def ontology(self, name: str = "") -> str:
         """Ontology terms keep their published namespace whatever the data base is."""
@@ -34,4 +34,4 @@ class Iris:
         if not iri.startswith(self.base):
             return None
         kind, _, rest = iri[len(self.base):].partition("/")
-        return (kind, rest) if kind in {"entity", "claim", "source"} and rest else None
+        return (kind, rest) if kind + "/" in INSTANCE_SEGMENTS.values() and rest else None

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import rdflib
 from pyshacl import validate
 
+from graph.namespaces import SH as SH_NAMESPACE
 from graph.vocabulary import SHAPES_PATH
 
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SH = rdflib.Namespace(SH_NAMESPACE)
 
 
 @dataclass(frozen=True)

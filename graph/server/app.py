@@ -21,9 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from graph.rdf.iris import Iris
 from graph.server.endpoint import sparql, void
 from graph.server.linked_data import turtle_prefixes
-from graph.server.pool import QueryPool
 from graph.server.resources import health, make_templates, ontology, query_page, resource_route
 from graph.settings import Settings, get_settings
+from graph.sparql.pool import QueryPool
 
 STATIC = Path(__file__).parent / "static"
 

@@ -11,18 +11,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.server import negotiation as media
-from graph.server.execute import GRAPH_FORMATS
+from graph.namespaces import DCTERMS as DCT
+from graph.namespaces import FORMATS, ONT, ONTOLOGY_IRI, RDF, RDFS, SD, VOID, XSD, prefixes
 from graph.settings import Settings
-from graph.vocabulary import ONT, RDF, RDFS, XSD
+from graph.sparql import negotiation as media
+from graph.sparql.execute import GRAPH_FORMATS
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-DCT = "http://purl.org/dc/terms/"
-FORMATS = "http://www.w3.org/ns/formats/"
-ONTOLOGY_IRI = ONT.rstrip("#")
-PREFIXES = {"sd": SD, "void": VOID, "dcterms": DCT, "formats": FORMATS, "xsd": XSD,
-            "rdfs": RDFS, "ont": ONT}
+PREFIXES = prefixes("sd", "void", "dcterms", "formats", "xsd", "rdfs", "ont")
 RESULT_FORMAT_IRIS = {
     media.JSON_RESULTS: "SPARQL_Results_JSON",
     media.XML_RESULTS: "SPARQL_Results_XML",

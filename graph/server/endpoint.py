@@ -10,7 +10,6 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from graph.server import negotiation as media
 from graph.server.description import (
     STATS_QUERIES,
     DatasetStats,
@@ -20,11 +19,12 @@ from graph.server.description import (
     stats_from,
     void_triples,
 )
-from graph.server.execute import JobResult, QueryJob, UpdateJob
-from graph.server.guard import Refusal
-from graph.server.pool import PoolBusy, QueryPool, QueryTimeout, WorkerDied
 from graph.server.protocol import read_request
 from graph.settings import Settings
+from graph.sparql import negotiation as media
+from graph.sparql.execute import JobResult, QueryJob, UpdateJob
+from graph.sparql.guard import Refusal
+from graph.sparql.pool import PoolBusy, QueryPool, QueryTimeout, WorkerDied
 
 TRUNCATED = "X-Custodiet-Truncated"
 MAX_ROWS = "X-Custodiet-Max-Rows"

@@ -9,18 +9,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.namespaces import data_prefixes, prefixes, sparql_prologue
 from graph.rdf.iris import Iris
-from graph.vocabulary import ONT, RDF, RDFS, SKOS
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-PREFIX_LINES = f"""PREFIX ont: <{ONT}>
-PREFIX rdf: <{RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX prov: <{PROV}>
-PREFIX dcterms: <{DCT}>
-"""
+PREFIX_LINES = sparql_prologue(prefixes("ont", "rdf", "rdfs", "skos", "prov", "dcterms"))
 
 # What a reader of a claim needs about each of its sources.
 _SOURCE_TEMPLATE = """?src a ?skind ; dcterms:title ?stitle ; dcterms:issued ?sissued ;
@@ -95,10 +87,6 @@ QUERIES = {"entity": entity_query, "claim": claim_query, "source": source_query}
 
 
 def turtle_prefixes(iris: Iris) -> tuple[tuple[str, str], ...]:
-    """Prefixes that make a resource's Turtle readable (ent:, claim:, source:, ont: ...)."""
-    return (
-        ("ent", iris.entity("")), ("claim", iris.claim("")), ("source", iris.source("")),
-        ("ont", ONT), ("rdf", RDF), ("rdfs", RDFS), ("skos", SKOS), ("prov", PROV),
-        ("dcterms", DCT), ("schema", "https://schema.org/"),
-        ("xsd", "http://www.w3.org/2001/XMLSchema#"), ("owl", "http://www.w3.org/2002/07/owl#"),
-    )
+    """Prefixes that make a resource's Turtle readable (ent:, claim:, src:, ont: ...): the one
+    prefix table (graph.namespaces) with the data's own namespaces under the base IRI."""
+    return tuple(data_prefixes(iris.base).items())

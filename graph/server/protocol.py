@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from graph.server.guard import Refusal
 from graph.settings import Settings
+from graph.sparql.guard import Refusal
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"

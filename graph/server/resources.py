@@ -17,15 +17,16 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
 from graph.named_queries import named_queries
+from graph.namespaces import ONT
 from graph.rdf.iris import Iris
-from graph.server import negotiation as media
 from graph.server.endpoint import refusal_response, run_job
-from graph.server.execute import GRAPH_FORMATS, QueryJob
-from graph.server.guard import Refusal
 from graph.server.linked_data import QUERIES, turtle_prefixes
 from graph.server.ui_text import UI
 from graph.server.views import Description, Pages, term_label
 from graph.settings import Settings
+from graph.sparql import negotiation as media
+from graph.sparql.execute import GRAPH_FORMATS, QueryJob
+from graph.sparql.guard import Refusal
 from graph.vocabulary import ONTOLOGY_PATH, load_vocabulary
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -168,7 +169,7 @@ async def ontology(request: Request) -> Response:
     statuses = [{"name": n, "label": t.label_in(lang)} for n, t in sorted(vocab.statuses.items())]
     return page(request, "ontology.html", {
         "classes": classes, "predicates": predicates, "statuses": statuses,
-        "alternates": _alternates(request), "term_label": term_label,
+        "alternates": _alternates(request), "term_label": term_label, "namespace": ONT,
     })
 
 

@@ -16,13 +16,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from graph.namespaces import DCTERMS as DCT
+from graph.namespaces import ONT, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, compact
 from graph.rdf.iris import Iris
-from graph.vocabulary import ONT, ONTOLOGY_PATH, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, load_vocabulary
+from graph.vocabulary import ONTOLOGY_PATH, load_vocabulary
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-COMPACT = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "skos": SKOS, "schema": SCHEMA, "prov": PROV,
-           "dcterms": DCT, "xsd": XSD, "ont": ONT}
 A = RDF + "type"
 LABEL = RDFS + "label"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -37,13 +35,6 @@ def ontology_labels() -> dict[str, dict[str, str]]:
                 quad.object, ox.Literal):
             labels[quad.subject.value][quad.object.language or "en"] = quad.object.value
     return dict(labels)
-
-
-def compact(iri: str) -> str:
-    for prefix, namespace in COMPACT.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def term_label(iri: str, lang: str) -> str:

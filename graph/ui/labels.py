@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from graph.namespaces import XSD
 from graph.vocabulary import load_vocabulary
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PRECISION_CHARS = {"year": 4, "month": 7, "day": 10}
 
 

@@ -1,7 +1,7 @@
 """Read-only SPARQL for the dashboard, with the endpoint's own guards and limits.
 
 The dashboard does not run user queries in its own process: pyoxigraph cannot interrupt a query,
-so it reuses the endpoint's machinery (``graph.server``): ``guard.check_query`` refuses SERVICE
+so it shares the endpoint's machinery (``graph.sparql``): ``guard.check_query`` refuses SERVICE
 (unless federation is allowed), the request-size limit applies, and the query runs in a
 ``QueryPool`` worker process that is killed past ``settings.query_timeout``, with the row cap of
 ``settings.max_rows``. The pool lives on a private asyncio loop in a background thread, so the
@@ -21,11 +21,11 @@ from typing import Any, TypeVar
 import pandas as pd
 import pyoxigraph as ox
 
-from graph.server import negotiation as media
-from graph.server.execute import JobResult, QueryJob
-from graph.server.guard import UPDATE_ON_QUERY, Refusal, check_query, is_update
-from graph.server.pool import PoolBusy, QueryPool, QueryTimeout, WorkerDied
 from graph.settings import Settings
+from graph.sparql import negotiation as media
+from graph.sparql.execute import JobResult, QueryJob
+from graph.sparql.guard import UPDATE_ON_QUERY, Refusal, check_query, is_update
+from graph.sparql.pool import PoolBusy, QueryPool, QueryTimeout, WorkerDied
 
 T = TypeVar("T")
 

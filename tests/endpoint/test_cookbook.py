@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from graph.docs.cookbook import COOKBOOK, cookbook_queries, render_markdown, run_samples
 from graph.named_queries import NamedQuery
 from graph.rdf.iris import Iris
-from graph.server.cookbook import COOKBOOK, cookbook_queries, render_markdown, run_samples
 from graph.settings import Settings
 from graph.store import Table, open_store
 
@@ -75,4 +75,4 @@ def test_markdown_shows_every_query_with_samples(built_store: Settings) -> None:
 def test_docs_sparql_md_lists_every_query() -> None:
     text = COOKBOOK.read_text(encoding="utf-8")
     for query in QUERIES:
-        assert f"### {query.title}" in text, "run `python -m graph.server.cookbook`"
+        assert f"### {query.title}" in text, "run `python -m graph.docs.cookbook`"

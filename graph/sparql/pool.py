@@ -1,7 +1,7 @@
 """A pool of query worker processes: the time limit is enforced by killing the one that runs over.
 
 pyoxigraph has no query timeout and a Rust query cannot be interrupted from Python, so queries
-run in child processes (graph.server.worker). A request takes an idle worker, sends its job over
+run in child processes (graph.sparql.worker). A request takes an idle worker, sends its job over
 the worker's stdin and awaits the answer on its stdout with asyncio; if the answer is late the
 worker is killed and a fresh one started in the background, so one runaway query costs one
 worker for at most ``query_timeout`` seconds while the others keep serving.
@@ -16,10 +16,10 @@ import os
 import pickle
 import sys
 
-from graph.server.worker import HEADER
 from graph.settings import Settings
+from graph.sparql.worker import HEADER
 
-log = logging.getLogger("custodiet.server")
+log = logging.getLogger("custodiet.sparql")
 
 
 class QueryTimeout(RuntimeError):
@@ -41,7 +41,7 @@ class Worker:
     @classmethod
     async def start(cls, settings_json: bytes) -> Worker:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "graph.server.worker",
+            sys.executable, "-m", "graph.sparql.worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )
         worker = cls(process)

@@ -6,7 +6,7 @@ few milliseconds, so a screen runs first: a query that does not contain the lett
 (in any case) or a ``\\u`` escape cannot hold the keyword, and needs no parse. Everything else is
 parsed, and refused only if the parse finds a ``SERVICE`` pattern.
 
-These checks run inside the query workers (graph.server.execute), under the time limit: a huge
+These checks run inside the query workers (graph.sparql.execute), under the time limit: a huge
 crafted query can cost a parse, never the server's event loop.
 """
 

@@ -1,4 +1,4 @@
-"""A query worker process: ``python -m graph.server.worker``, driven by graph.server.pool.
+"""A query worker process: ``python -m graph.sparql.worker``, driven by graph.sparql.pool.
 
 pyoxigraph cannot interrupt a running query, so each query runs in a process the server can
 kill. The protocol is length-prefixed pickles on stdin/stdout (stdout is moved aside first so a
@@ -49,8 +49,8 @@ def _exit_with_parent() -> None:
 
 
 def main() -> None:
-    from graph.server.execute import JobResult, QueryJob, UpdateJob, error, make_executor, run_job
     from graph.settings import Settings
+    from graph.sparql.execute import JobResult, QueryJob, UpdateJob, error, make_executor, run_job
 
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(1), "wb")

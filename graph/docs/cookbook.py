@@ -1,7 +1,7 @@
 """docs/sparql.md, the SPARQL cookbook, generated from ``graph/queries/cookbook-*.rq``.
 
 Each query is run on a fresh build of the ledger and shown with its first rows, so the examples
-in the document are always ones that run. Regenerate with ``python -m graph.server.cookbook``;
+in the document are always ones that run. Regenerate with ``python -m graph.docs.cookbook``;
 ``cookbook_markdown()`` returns the text for ``custodiet docs``.
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.named_queries import NamedQuery, named_queries
+from graph.namespaces import ONT, compact, instance_prefixes
 from graph.rdf.iris import Iris
 from graph.settings import ROOT, Settings, get_settings
 from graph.store import Store, StoreError, Table, open_store
@@ -21,7 +22,7 @@ COOKBOOK = ROOT / "docs" / "sparql.md"
 PREFIX = "cookbook-"
 MAX_CELL = 90
 
-# The document's fixed part: a str.format template with {build}, {timeout} ... fields.
+# The document's fixed part: a str.format template with {build}, {ont}, {timeout} ... fields.
 INTRO = (Path(__file__).parent / "templates" / "cookbook.md").read_text(encoding="utf-8")
 
 
@@ -47,14 +48,10 @@ def run_samples(store: Store, iris: Iris) -> list[Sample]:
 
 
 def shorten(value: str | None, iris: Iris) -> str:
-    """A cell as Markdown: our IRIs as ent:/claim:/source: names, long text cut, pipes escaped."""
+    """A cell as Markdown: our IRIs as ent:/claim:/src: names, long text cut, pipes escaped."""
     if value is None:
         return ""
-    for prefix, base in (("ent:", iris.entity("")), ("claim:", iris.claim("")),
-                         ("source:", iris.source(""))):
-        if value.startswith(base):
-            value = prefix + value[len(base):]
-            break
+    value = compact(value, instance_prefixes(iris.base))
     value = " ".join(value.split())
     if len(value) > MAX_CELL:
         value = value[: MAX_CELL - 1] + "…"
@@ -84,7 +81,7 @@ def render_markdown(samples: list[Sample], base_iri: str, build: str, rows: int 
                     for i, s in enumerate(samples, start=1))
     # The limits quoted are the defaults, so the document does not depend on the environment.
     defaults = Settings.model_fields
-    parts = [INTRO.format(build=build, entity_base=iris.entity(""),
+    parts = [INTRO.format(build=build, entity_base=iris.entity(""), ont=ONT,
                           timeout=defaults["query_timeout"].default,
                           max_rows=defaults["max_rows"].default,
                           max_bytes=defaults["max_request_bytes"].default, toc=toc)]

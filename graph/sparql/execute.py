@@ -18,8 +18,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from graph.server import negotiation as media
 from graph.settings import Settings
+from graph.sparql import negotiation as media
 
 RESULT_FORMATS = {
     media.JSON_RESULTS: ox.QueryResultsFormat.JSON,
@@ -240,7 +240,7 @@ def query_form(sparql: str) -> str:
 
 def run_job(executor: Executor, job: QueryJob | UpdateJob) -> JobResult:
     """What a worker does with a job: the safety checks, then the query."""
-    from graph.server.guard import UPDATE_ON_QUERY, Refusal, check_query, check_update, is_update
+    from graph.sparql.guard import UPDATE_ON_QUERY, Refusal, check_query, check_update, is_update
 
     if isinstance(job, UpdateJob):
         refusal = check_update(job.text, job.allow_load)
