@@ -100,17 +100,16 @@ def size_name(claims: int) -> str:
 def child_build(ledger: Path, store: Path) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from graph.ledger.bulk import publish_bulk, staging_dir, validate_bulk
+    from graph.pipeline import run
     from graph.settings import Settings
 
     settings = Settings(store_dir=store)  # type: ignore[call-arg]
-    staging = staging_dir(settings)
     started = time.perf_counter()
-    result = validate_bulk(ledger, settings, output=staging / "data.nq")
-    validated = time.perf_counter()
-    assert result.ok, [d.format() for d in result.report.errors[:5]]
-    info = publish_bulk(result, settings)
+    result = run([(ledger, "bulk")], settings, shacl=False)
     done = time.perf_counter()
+    assert result.info is not None, [d.format() for d in result.report.errors[:5]]
+    info = result.info
+    validated = started + result.timings["validate"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     live = (store / "current").resolve()
     with tempfile.TemporaryDirectory(dir=store) as raw_dir:
@@ -122,7 +121,7 @@ def child_build(ledger: Path, store: Path) -> dict[str, Any]:
         del raw
     return {"validate_s": validated - started, "load_s": done - validated,
             "build_s": done - started, "peak_mb": peak / 1024, "raw_load_s": raw_load,
-            "quads": info.counts["quads"], "build_id": info.build_id, **result.counts}
+            "quads": info.counts["quads"], "build_id": info.build_id, **result.outcome.counts}
 
 
 class _Timeout(Exception):

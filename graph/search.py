@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from graph.ledger.model import Claim, Entity, Known, Source
 from graph.settings import Settings, get_settings
 from graph.store import Store, open_store
 from graph.vocabulary import ONT, RDFS, SKOS
@@ -219,6 +220,40 @@ def index_from_store(store: Store, base_iri: str) -> SearchIndex:
              for row in store.select(_TEXTS).rows if (row["e"] or "").startswith(prefix)]
     entities = [(ident, tuple(sorted(t))) for ident, t in sorted(types.items())]
     return SearchIndex.from_rows(entities, texts)
+
+
+class SearchSink:
+    """A validator sink: collects names and aliases as records stream by, so a build can save
+    its search index at publish time and the first keystroke after a big build is instant."""
+
+    def __init__(self) -> None:
+        self.entities: list[tuple[str, tuple[str, ...]]] = []
+        self.texts: list[tuple[str, str, str]] = []
+        self.valid = True
+
+    def entity(self, entity: Entity) -> None:
+        self.entities.append((entity.id, tuple(entity.types)))
+        self.texts.extend((entity.id, text, lang) for lang, text in entity.name.items())
+        self.texts.extend((entity.id, alias, "") for alias in entity.aliases)
+
+    def source(self, source: Source) -> None:
+        pass
+
+    def claim(self, cid: str, claim: Claim, known: Known) -> None:
+        pass
+
+    def abandon(self) -> None:
+        self.valid = False
+        self.entities.clear()
+        self.texts.clear()
+
+    def close(self) -> None:
+        pass
+
+    def save(self, settings: Settings, build_id: str) -> None:
+        if self.valid:
+            save_index(SearchIndex.from_rows(sorted(self.entities), self.texts),
+                       cache_file(settings, build_id))
 
 
 _cache: dict[tuple[str, str], SearchIndex] = {}

@@ -29,8 +29,8 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_validate_clean_ledger_prints_summary(run) -> None:  # type: ignore[no-untyped-def]
     result = run("validate", str(FIXTURE_LEDGER))
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == (
-        "1 files, 8 entities, 1 sources, 7 claims: 0 errors, 0 shape violations, 0 warnings"
+    assert result.output.strip().splitlines()[-1].rsplit(" (", 1)[0] == (
+        "1 file, 8 entities, 1 sources, 7 claims: 0 errors, 0 shape violations, 0 warnings"
     )
 
 

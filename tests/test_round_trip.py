@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.ledger.check import claim_id
-from graph.ledger.load import load_ledger
+from graph.ledger.model import claim_id
+from graph.pipeline import validate_ledger
 from graph.settings import Settings
 from graph.store import open_store
 from tests.conftest import FIXTURE_LEDGER
@@ -16,7 +16,8 @@ PREFIX = f"PREFIX ont: <{ONT}> PREFIX rdf: <{RDF}> PREFIX prov: <{PROV}> "
 
 def test_every_ledger_claim_comes_back(built_store: Settings) -> None:
     store = open_store(built_store)
-    loaded = load_ledger(FIXTURE_LEDGER)
+    ledger = validate_ledger(FIXTURE_LEDGER, shacl=False).ledger
+    assert ledger is not None
     rows = store.select(PREFIX + """
         SELECT ?claim ?s ?p ?o ?amount ?currency ?status WHERE {
           ?claim a ont:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
@@ -24,9 +25,10 @@ def test_every_ledger_claim_comes_back(built_store: Settings) -> None:
           OPTIONAL { ?claim ont:status/<http://www.w3.org/2004/02/skos/core#notation> ?status }
         }""").rows
     back = {r["claim"].rsplit("/", 1)[1]: r for r in rows if r["claim"]}
-    assert len(back) == len(loaded.claims)
-    for claim, _where in loaded.claims:
-        row = back[claim_id(claim)]
+    assert len(back) == len(ledger.claims)
+    for cid, claim in ledger.claims.items():
+        assert cid == claim_id(claim)
+        row = back[cid]
         assert row["s"].endswith(f"/entity/{claim.subject}")
         assert row["p"] == ONT + claim.predicate
         if claim.object:

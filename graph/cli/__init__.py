@@ -6,7 +6,6 @@ import typer
 
 from graph.cli import (
     analyze_commands,
-    bulk_commands,
     data_commands,
     docs_commands,
     query_commands,
@@ -21,7 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (data_commands, query_commands, serve_commands, bulk_commands, docs_commands,
+for module in (data_commands, query_commands, serve_commands, docs_commands,
                run_commands, analyze_commands):
     module.register(app)
 

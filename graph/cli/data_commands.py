@@ -1,4 +1,8 @@
-"""Commands that read the ledger: validate, build, locate."""
+"""Commands that read a ledger: validate, build (YAML), validate-bulk, build-bulk, locate.
+
+The YAML and the bulk commands are one implementation with different readers, as the pipeline
+is one function with different readers.
+"""
 
 from __future__ import annotations
 
@@ -9,80 +13,118 @@ from typing import Annotated
 import typer
 
 from graph.cli.output import err, out
-from graph.pipeline import publish, validate_ledger
+from graph.cli.progress import input_size, progress_bar
+from graph.diagnostics import Report
+from graph.pipeline import READERS, BuildResult, run
 from graph.settings import get_settings
 from graph.store import StoreError
 
 PathArg = Annotated[
     Path | None, typer.Argument(help="Ledger folder or file (default: CUSTODIET_DATA_DIR).")
 ]
+BulkPath = Annotated[Path, typer.Argument(help="A .jsonl or .csv ledger (optionally .gz), or a "
+                                                "folder of them.")]
+MaxShown = Annotated[int, typer.Option(help="Print at most this many diagnostics (0: all).")]
+ShowProgress = Annotated[bool, typer.Option(help="Show a progress bar on stderr.")]
+Strict = Annotated[bool, typer.Option(help="Treat warnings as errors.")]
 
 
-def _summary(result: object) -> str:
-    from graph.pipeline import Validation
-
-    assert isinstance(result, Validation)
-    errors, warnings = len(result.report.errors), len(result.report.warnings)
-    ledger = result.ledger
-    return (
-        f"{len(result.files)} files, {len(ledger.entities)} entities, {len(ledger.sources)} "
-        f"sources, {len(ledger.claims)} claims: {errors} error{'s' * (errors != 1)}, "
-        f"{len(result.violations)} shape violation{'s' * (len(result.violations) != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)}"
-    )
-
-
-def _report(result: object) -> None:
-    from graph.pipeline import Validation
-
-    assert isinstance(result, Validation)
-    for diagnostic in result.report.sorted():
+def _print(result: BuildResult, limit: int) -> None:
+    items = result.report.sorted()
+    shown = items if limit <= 0 else items[:limit]
+    for diagnostic in shown:
         out.print(diagnostic.format(), markup=False)
+    if len(items) > len(shown):
+        out.print(f"… and {len(items) - len(shown)} more (use --max-shown 0 to see all)",
+                  markup=False)
     for violation in result.violations:
         out.print(violation.format(), markup=False)
+
+
+def _run(path: Path, reader: str, *, publish: bool, shacl: bool, progress: bool,
+         keep_nquads: Path | None = None) -> BuildResult:
+    settings = get_settings()
+    files = READERS[reader].files(path) if path.exists() else []
+    label = "validating and building" if publish else "validating"
+    try:
+        with progress_bar(input_size(files), progress, label) as advance:
+            return run([(path, reader)], settings, publish=publish, shacl=shacl,
+                       keep_nquads=keep_nquads, progress=advance)
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False)
+        err.print("build aborted: the store was left as it was", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _validate(path: Path, reader: str, *, shacl: bool, strict: bool, progress: bool,
+              max_shown: int) -> None:
+    started = time.perf_counter()
+    result = _run(path, reader, publish=False, shacl=shacl, progress=progress)
+    _print(result, max_shown)
+    out.print(f"{result.summary()} ({time.perf_counter() - started:.1f}s)", markup=False)
+    if not result.ok or (strict and result.report.warnings):
+        raise typer.Exit(1)
+
+
+def _build(path: Path, reader: str, *, shacl: bool, progress: bool, max_shown: int,
+           keep_nquads: Path | None = None) -> None:
+    settings = get_settings()
+    started = time.perf_counter()
+    result = _run(path, reader, publish=True, shacl=shacl, progress=progress,
+                  keep_nquads=keep_nquads)
+    _print(result, max_shown)
+    if result.info is None:
+        out.print(result.summary(), markup=False)
+        err.print("build aborted: the store was left as it was", markup=False)
+        raise typer.Exit(1)
+    counts = ", ".join(f"{v} {k}" for k, v in result.info.counts.items())
+    out.print(f"built {result.info.build_id} ({counts}) into {settings.backend} store in "
+              f"{time.perf_counter() - started:.1f}s", markup=False)
 
 
 def validate(
     path: PathArg = None,
     shacl: Annotated[bool, typer.Option(help="Also check the built RDF with SHACL.")] = True,
-    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    strict: Strict = False,
+    max_shown: MaxShown = 0,
+    progress: ShowProgress = False,
 ) -> None:
-    """Check the ledger and report every problem as file:line:col with a hint."""
-    settings = get_settings()
-    with err.status("validating…"):
-        result = validate_ledger(path or settings.data_dir, settings, shacl=shacl)
-    _report(result)
-    out.print(_summary(result), markup=False)
-    if not result.ok or (strict and result.report.warnings):
-        raise typer.Exit(1)
+    """Check the YAML ledger and report every problem as file:line:col with a hint."""
+    _validate(path or get_settings().data_dir, "yaml", shacl=shacl, strict=strict,
+              progress=progress, max_shown=max_shown)
 
 
 def build(
     path: PathArg = None,
     shacl: Annotated[bool, typer.Option(help="Check the built RDF with SHACL first.")] = True,
+    max_shown: MaxShown = 0,
+    progress: ShowProgress = False,
 ) -> None:
-    """Validate the ledger and publish it to the store atomically; on error nothing is written."""
-    settings = get_settings()
-    started = time.perf_counter()
-    with err.status("validating and building…"):
-        result = validate_ledger(path or settings.data_dir, settings, shacl=shacl)
-    _report(result)
-    if not result.ok or result.output is None:
-        out.print(_summary(result), markup=False)
-        err.print("build aborted: the store was left as it was", markup=False)
-        raise typer.Exit(1)
-    try:
-        with err.status(f"loading into the {settings.backend} store…"):
-            info = publish(result.output, settings)
-    except StoreError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    counts = ", ".join(f"{v} {k}" for k, v in info.counts.items())
-    out.print(
-        f"built {info.build_id} ({counts}) into {settings.backend} store in "
-        f"{time.perf_counter() - started:.1f}s",
-        markup=False,
-    )
+    """Validate the YAML ledger and publish it to the store atomically; on error nothing is written."""
+    _build(path or get_settings().data_dir, "yaml", shacl=shacl, progress=progress,
+           max_shown=max_shown)
+
+
+def validate_bulk(
+    path: BulkPath,
+    strict: Strict = False,
+    max_shown: MaxShown = 1000,
+    progress: ShowProgress = True,
+) -> None:
+    """Check a bulk ledger (JSON Lines / CSV) with the same rules, streamed; file:line:col."""
+    _validate(path, "bulk", shacl=False, strict=strict, progress=progress, max_shown=max_shown)
+
+
+def build_bulk(
+    path: BulkPath,
+    max_shown: MaxShown = 1000,
+    progress: ShowProgress = True,
+    keep_nquads: Annotated[Path | None, typer.Option(
+        help="Also copy the generated N-Quads to this file.")] = None,
+) -> None:
+    """Validate a bulk ledger and publish it to the store atomically, streamed."""
+    _build(path, "bulk", shacl=False, progress=progress, max_shown=max_shown,
+           keep_nquads=keep_nquads)
 
 
 def locate(
@@ -102,4 +144,9 @@ def locate(
 def register(app: typer.Typer) -> None:
     app.command()(validate)
     app.command()(build)
+    app.command("validate-bulk")(validate_bulk)
+    app.command("build-bulk")(build_bulk)
     app.command()(locate)
+
+
+__all__ = ["Report", "register"]

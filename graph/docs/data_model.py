@@ -6,39 +6,35 @@ import re
 
 import pyoxigraph as ox
 
-from graph.cli.query_commands import PREFIXES as COMMON_PREFIXES
-from graph.ledger.check import check
-from graph.ledger.load import load_ledger
+from graph.ledger.model import SourceFacts
+from graph.namespaces import data_prefixes
+from graph.pipeline import validate_ledger
 from graph.rdf.nquads import NQuadsWriter
 from graph.settings import ROOT, get_settings
 from graph.vocabulary import load_vocabulary
 
 EXAMPLE = ROOT / "docs" / "examples" / "worked-example.yaml"
-PREFIXES = COMMON_PREFIXES | {
-    "ent": "https://w3id.org/custodiet/entity/",
-    "claim": "https://w3id.org/custodiet/claim/",
-    "src": "https://w3id.org/custodiet/source/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 MARKER = re.compile(r"(<!-- generated:example-rdf -->\n).*?(<!-- /generated -->)", re.S)
 
 
 def example_turtle() -> str:
     """The worked example's own triples (the ontology left out) as Turtle."""
-    loaded = load_ledger(EXAMPLE)
-    ledger = check(loaded, get_settings().source_root)
-    if loaded.report.errors:
-        raise ValueError(f"{EXAMPLE} does not validate: {loaded.report.errors[0].format()}")
-    writer = NQuadsWriter(load_vocabulary(), get_settings().base_iri)
+    result = validate_ledger(EXAMPLE, shacl=False)
+    ledger = result.ledger
+    if ledger is None:
+        raise ValueError(f"{EXAMPLE} does not validate: {result.report.errors[0].format()}")
+    facts = {sid: SourceFacts(s.publisher, s.archive) for sid, s in ledger.sources.items()}
+    base_iri = get_settings().base_iri
+    writer = NQuadsWriter(load_vocabulary(), base_iri)
     lines: list[str] = []
     for entity in ledger.entities.values():
         lines += writer.entity(entity)
     for source in ledger.sources.values():
         lines += writer.source(source)
     for cid, claim in ledger.claims.items():
-        lines += writer.claim(cid, claim, ledger.sources)
+        lines += writer.claim(cid, claim, facts)
     triples = list(ox.parse("\n".join(sorted(set(lines))), format=ox.RdfFormat.N_TRIPLES))
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=data_prefixes(base_iri))
     assert data is not None
     return data.decode()
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 
-from graph.ledger.check import Ledger
-from graph.ledger.model import Claim
+from graph.ledger.model import Claim, Ledger
 from graph.vocabulary import Vocabulary, load_vocabulary
 
 # Actions listed in the report; those of regulators and courts must carry a date and a status.

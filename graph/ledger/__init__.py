@@ -1,5 +1,15 @@
-"""The curated ledger: YAML files in, validated records and located diagnostics out."""
+"""The ledger: readers that parse and locate records, and the one validator that checks them.
 
-from graph.ledger.load import LoadResult, load_ledger
+Layer rule: this package knows the vocabulary and nothing above it (no RDF, store, search or
+faces); valid records leave it only through the sinks the caller hands to the validator.
+"""
 
-__all__ = ["LoadResult", "load_ledger"]
+from graph.ledger.model import Claim, Entity, Known, Ledger, Source, SourceFacts, claim_id
+from graph.ledger.read_bulk import BulkReader
+from graph.ledger.read_yaml import YamlReader
+from graph.ledger.validator import LedgerSink, Outcome, Sink, Validator, validate
+
+__all__ = [
+    "BulkReader", "Claim", "Entity", "Known", "Ledger", "LedgerSink", "Outcome", "Sink", "Source",
+    "SourceFacts", "Validator", "YamlReader", "claim_id", "validate",
+]

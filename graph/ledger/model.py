@@ -7,7 +7,10 @@ stays data.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -144,3 +147,60 @@ class Claim(Record):
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# -- what the validator remembers of a ledger ----------------------------------------------------
+@dataclass(slots=True)
+class EntityFacts:
+    """What cross-record rules need of an entity: its classes (for domain and range checks)."""
+
+    types: list[str]
+
+
+@dataclass(slots=True)
+class SourceFacts:
+    """What cross-record rules and the RDF writer need of a source once it has streamed past."""
+
+    publisher: str | None
+    archive: str | None
+
+
+@dataclass
+class Known:
+    """Every id the validator has seen, with the few facts later records are checked against.
+
+    About 200 bytes a record, never the records themselves: this is what lets a ledger of a
+    million claims stream through validation in constant memory.
+    """
+
+    entities: dict[str, EntityFacts] = field(default_factory=dict)
+    sources: dict[str, SourceFacts] = field(default_factory=dict)
+    claims: set[str] = field(default_factory=set)
+    places: dict[str, int] = field(default_factory=dict)  # id -> file index << 32 | line
+
+
+@dataclass
+class Ledger:
+    """A whole validated ledger in memory, keyed by id (claims by their resolved ids).
+
+    Only small ledgers are kept whole (the dataset report, the worked example, tests); builds
+    stream records to their sinks instead.
+    """
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+
+def claim_id(claim: Claim) -> str:
+    """An explicit id, or one derived from the claim's content so rebuilds give the same IRI."""
+    if claim.id:
+        return claim.id
+    basis = json.dumps(
+        [claim.subject, claim.predicate, claim.object_key(), str(claim.date), str(claim.start),
+         str(claim.end), str(claim.amount), claim.kind, claim.role],
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(basis.encode()).hexdigest()[:8]
+    target = claim.object if claim.object is not None else "value"
+    return f"{claim.subject}.{claim.predicate}.{target}.{digest}"

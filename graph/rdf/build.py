@@ -1,32 +1,27 @@
-"""The statement model: a direct triple per claim plus a claim node with qualifiers and references.
+"""The statement model written as N-Quads by a validator sink, hashed into the build id.
 
 This follows what SPARQL users know from Wikidata: ``ent:fbi ont:customer_of ent:clearview-ai``
 for easy querying, and ``claim:… rdf:subject/rdf:predicate/rdf:object`` with dates, amounts,
 statuses and ``prov:wasDerivedFrom`` for the evidence (the statements of each record are written
-by ``graph.rdf.nquads``). The output is sorted N-Quads, so the same ledger always gives the same
-bytes (and the same build id).
+by ``graph.rdf.nquads``). Lines are written in the order the validator hands records over, which
+is deterministic for the same ledger: the same ledger always gives the same bytes, hence the
+same build id, without sorting millions of lines in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
-from graph.ledger.check import Ledger
-from graph.rdf.iris import Iris
+from graph.ledger.model import Claim, Entity, Known, Source
 from graph.rdf.nquads import NQuadsWriter
 from graph.vocabulary import ONTOLOGY_PATH, Vocabulary
 
-
-@dataclass(frozen=True)
-class BuildOutput:
-    nquads: str
-    build_id: str
-    counts: dict[str, int]
+FLUSH_LINES = 50_000
 
 
 @lru_cache(maxsize=1)
@@ -35,34 +30,58 @@ def ontology_lines() -> tuple[str, ...]:
     return tuple(f"{t} ." for t in ox.parse(path=str(ONTOLOGY_PATH), format=ox.RdfFormat.TURTLE))
 
 
-def statements(ledger: Ledger, vocab: Vocabulary, iris: Iris | None = None) -> Iterator[str]:
-    """Every line of the build, unsorted: the ontology, then entities, sources and claims."""
-    writer = NQuadsWriter(vocab, (iris or Iris()).base)
-    yield from ontology_lines()
-    for entity in ledger.entities.values():
-        yield from writer.entity(entity)
-    for source in ledger.sources.values():
-        yield from writer.source(source)
-    for cid, claim in ledger.claims.items():
-        yield from writer.claim(cid, claim, ledger.sources)
+class NQuadsSink:
+    """A validator sink: each valid record's statements, buffered, hashed as written.
 
+    The file is removed when the ledger turns out invalid (``abandon``), so a half-written build
+    never lies around; ``build_id`` is set only when the whole ledger was written.
+    """
 
-def to_nquads(lines: Iterable[str]) -> str:
-    """Sorted, de-duplicated N-Quads (default graph): byte-identical for the same ledger."""
-    unique = sorted(set(lines))
-    return "\n".join(unique) + "\n" if unique else ""
+    def __init__(self, path: Path, vocab: Vocabulary, base_iri: str) -> None:
+        self.path = path
+        self.writer = NQuadsWriter(vocab, base_iri)
+        self.file: IO[bytes] | None = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.buffer: list[str] = []
+        self.lines = 0
+        self.build_id: str | None = None
+        self._add(list(ontology_lines()))
 
+    def _add(self, lines: list[str]) -> None:
+        if self.file is not None:
+            self.buffer.extend(lines)
+            if len(self.buffer) >= FLUSH_LINES:
+                self._flush()
 
-def build_id_of(nquads: str) -> str:
-    return hashlib.sha256(nquads.encode()).hexdigest()[:16]
+    def _flush(self) -> None:
+        if self.file is None or not self.buffer:
+            return
+        data = ("\n".join(self.buffer) + "\n").encode("utf-8")
+        self.digest.update(data)
+        self.file.write(data)
+        self.lines += len(self.buffer)
+        self.buffer.clear()
 
+    def entity(self, entity: Entity) -> None:
+        self._add(self.writer.entity(entity))
 
-def build(ledger: Ledger, vocab: Vocabulary, iris: Iris | None = None) -> BuildOutput:
-    nquads = to_nquads(statements(ledger, vocab, iris))
-    counts = {
-        "entities": len(ledger.entities),
-        "sources": len(ledger.sources),
-        "claims": len(ledger.claims),
-        "quads": nquads.count("\n"),
-    }
-    return BuildOutput(nquads, build_id_of(nquads), counts)
+    def source(self, source: Source) -> None:
+        self._add(self.writer.source(source))
+
+    def claim(self, cid: str, claim: Claim, known: Known) -> None:
+        self._add(self.writer.claim(cid, claim, known.sources))
+
+    def abandon(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+            self.path.unlink(missing_ok=True)
+        self.buffer.clear()
+
+    def close(self) -> None:
+        if self.file is None:
+            return
+        self._flush()
+        self.file.close()
+        self.file = None
+        self.build_id = self.digest.hexdigest()[:16]

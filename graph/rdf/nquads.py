@@ -13,17 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from graph.ledger.check import SourceFacts
 from graph.ledger.dates import PartialDate
-from graph.ledger.model import Claim, Entity, LangText, Source
+from graph.ledger.model import Claim, Entity, LangText, Source, SourceFacts
+from graph.namespaces import DCTERMS as DCT
+from graph.namespaces import ONT, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from graph.rdf.iris import Iris
-from graph.vocabulary import ONT, RDF, RDFS, SKOS, XSD, Vocabulary
+from graph.vocabulary import Vocabulary
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-OWL = "http://www.w3.org/2002/07/owl#"
-WD = "http://www.wikidata.org/entity/"
 DATE_TYPES = {"year": "gYear", "month": "gYearMonth", "day": "date"}
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})

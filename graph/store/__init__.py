@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.settings import Settings, get_settings
-from graph.store.base import BuildInfo, Store, StoreError, Table
+from graph.store.base import BuildInfo, Store, StoreError, Table, replace_text
 
 
 def open_store(settings: Settings | None = None) -> Store:
@@ -22,4 +22,4 @@ def open_store(settings: Settings | None = None) -> Store:
     return RemoteStore(settings)
 
 
-__all__ = ["BuildInfo", "Store", "StoreError", "Table", "open_store"]
+__all__ = ["BuildInfo", "Store", "StoreError", "Table", "open_store", "replace_text"]

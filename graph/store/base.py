@@ -7,7 +7,9 @@ RDF library a backend uses; the endpoint asks for native serialisations through
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 
@@ -43,8 +45,12 @@ class Store(Protocol):
     def info(self) -> BuildInfo | None:
         """The live build, or None when nothing was built yet."""
 
+    def replace_file(self, path: Path, info: BuildInfo) -> None:
+        """Atomically make the N-Quads file at ``path`` the whole dataset; on failure the old
+        data stays. The file is read, never moved or changed: the caller removes it."""
+
     def replace(self, nquads: str, info: BuildInfo) -> None:
-        """Atomically make ``nquads`` the whole dataset; on failure the old data stays."""
+        """``replace_file`` for N-Quads held in memory (small ledgers, tests)."""
 
     def select(self, sparql: str) -> Table:
         """Run a SELECT query."""
@@ -60,3 +66,11 @@ class Store(Protocol):
 
     def dump(self) -> str:
         """The whole dataset as N-Quads."""
+
+
+def replace_text(store: Store, nquads: str, info: BuildInfo) -> None:
+    """Every backend's ``replace``: the text goes through a file, so there is one load path."""
+    with tempfile.TemporaryDirectory(prefix="custodiet-") as folder:
+        path = Path(folder) / "data.nq"
+        path.write_text(nquads, encoding="utf-8")
+        store.replace_file(path, info)

@@ -19,6 +19,14 @@ from graph.store.base import BuildInfo
 KEEP_BUILDS = 2
 
 
+def _place(data: Path, target: Path) -> None:
+    """A hard link when the file is on the same file system (free even at gigabytes), else a copy."""
+    try:
+        os.link(data, target)
+    except OSError:
+        shutil.copyfile(data, target)
+
+
 class BuildDirectory:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -36,8 +44,9 @@ class BuildDirectory:
         data = json.loads((live / "build.json").read_text())
         return BuildInfo(data["build_id"], data["built_at"], data.get("counts", {}))
 
-    def publish(self, nquads: str, info: BuildInfo, fill: Callable[[Path], None]) -> Path:
-        """Write a build with ``fill`` into a fresh folder, then make it live atomically."""
+    def publish(self, data: Path, info: BuildInfo, fill: Callable[[Path], None]) -> Path:
+        """Place the N-Quads file ``data`` and what ``fill`` writes beside it in a fresh
+        folder, then make that folder live atomically. ``data`` itself is left untouched."""
         self.builds.mkdir(parents=True, exist_ok=True)
         final = self.builds / info.build_id
         if not (final / "build.json").is_file():
@@ -45,7 +54,7 @@ class BuildDirectory:
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir()
             try:
-                (tmp / "data.nq").write_text(nquads, encoding="utf-8")
+                _place(data, tmp / "data.nq")
                 fill(tmp)
                 (tmp / "build.json").write_text(json.dumps(info.to_dict(), indent=2))
                 shutil.rmtree(final, ignore_errors=True)

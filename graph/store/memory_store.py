@@ -7,7 +7,7 @@ from pathlib import Path
 
 import rdflib
 
-from graph.store.base import BuildInfo, StoreError, Table
+from graph.store.base import BuildInfo, StoreError, Table, replace_text
 from graph.store.builds import BuildDirectory
 
 RDFLIB_FORMATS = {
@@ -35,8 +35,15 @@ class MemoryStore:
     def info(self) -> BuildInfo | None:
         return self.dirs.info()
 
+    def replace_file(self, path: Path, info: BuildInfo) -> None:
+        try:  # parsed now, so a file rdflib cannot read never becomes the live build
+            rdflib.Graph().parse(path, format="nt")
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise StoreError(f"the data could not be loaded: {exc}") from None
+        self.dirs.publish(path, info, lambda folder: None)
+
     def replace(self, nquads: str, info: BuildInfo) -> None:
-        self.dirs.publish(nquads, info, lambda folder: None)
+        replace_text(self, nquads, info)
 
     def raw(self) -> rdflib.Graph:
         live = self.dirs.live()

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from graph.settings import Settings
-from graph.store.base import BuildInfo, StoreError, Table
+from graph.store.base import BuildInfo, StoreError, Table, replace_text
 from graph.vocabulary import ONT
 
 UPDATE_CHUNK_LINES = 20_000
@@ -101,24 +101,7 @@ class RemoteStore:
             raise StoreError(f"remote endpoint unreachable: {exc}") from None
 
     def replace(self, nquads: str, info: BuildInfo) -> None:
-        body = nquads + self._meta(info)
-        try:
-            if self.store_url:
-                response = self.client.put(
-                    self.store_url, params={"default": ""}, content=body.encode(),
-                    headers={"Content-Type": "application/n-triples"}, timeout=None,
-                )
-                self._check(response)
-                return
-            if not self.update_url:
-                raise StoreError("set CUSTODIET_REMOTE_STORE_URL or CUSTODIET_REMOTE_UPDATE_URL")
-            self._update("DROP SILENT DEFAULT")
-            lines = body.splitlines()
-            for start in range(0, len(lines), UPDATE_CHUNK_LINES):
-                chunk = "\n".join(lines[start : start + UPDATE_CHUNK_LINES])
-                self._update(f"INSERT DATA {{\n{chunk}\n}}")
-        except httpx.HTTPError as exc:
-            raise StoreError(f"remote endpoint unreachable: {exc}") from None
+        replace_text(self, nquads, info)
 
     def _update(self, sparql: str) -> None:
         assert self.update_url is not None

@@ -9,10 +9,11 @@ from typing import Any
 import pyoxigraph as ox
 from ruamel.yaml import YAML
 
-from graph.ledger.load import _plain
 from graph.ledger.positions import read_yaml
+from graph.ledger.read_yaml import _plain
+from graph.pipeline import BuildResult, run
 from graph.settings import Settings
-from graph.store import open_store
+from graph.store import BuildInfo, open_store
 
 Records = list[tuple[str, dict[str, Any]]]
 SECTION = {"entity": "entities", "source": "sources", "claim": "claims"}
@@ -44,3 +45,14 @@ def quads(settings: Settings) -> set[str]:
 
 def settings_for(tmp: Path, backend: str = "oxigraph", **extra: Any) -> Settings:
     return Settings(store_dir=tmp, backend=backend, data_dir=tmp, **extra)  # type: ignore[arg-type]
+
+
+def validate_bulk(path: Path, settings: Settings) -> BuildResult:
+    """The bulk reader through the pipeline, validation only (what `validate-bulk` runs)."""
+    return run([(path, "bulk")], settings, publish=False, shacl=False)
+
+
+def build_bulk(path: Path, settings: Settings) -> tuple[BuildResult, BuildInfo | None]:
+    """The bulk reader through the pipeline up to a live build (what `build-bulk` runs)."""
+    result = run([(path, "bulk")], settings, shacl=False)
+    return result, result.info

@@ -13,11 +13,10 @@ from typer.testing import CliRunner
 
 from bench.generate import Generator, write_csv, write_jsonl
 from graph.cli import app
-from graph.ledger.bulk import build_bulk, validate_bulk
 from graph.pipeline import publish, validate_ledger
 from graph.store import open_store
 from tests.conftest import FIXTURE_LEDGER
-from tests.scale.conftest import quads, settings_for, write_yaml, yaml_records
+from tests.scale.conftest import build_bulk, quads, settings_for, validate_bulk, write_yaml, yaml_records
 
 BROKEN = Path(__file__).parent.parent / "fixtures" / "broken"
 MINI = FIXTURE_LEDGER / "mini.yaml"
@@ -155,7 +154,7 @@ def test_cli_validate_and_build_bulk(tmp_path: Path) -> None:
     assert "error: claim without a source" in failed.output
     after = open_store(settings_for(store)).info()
     assert after == first, "a failed bulk build leaves the live build alone"
-    assert not list((store / "builds").glob(".bulk-*")), "no staging folder left behind"
+    assert not list((store / "builds").glob(".staging-*")), "no staging folder left behind"
 
 
 def test_failed_first_build_creates_no_store(tmp_path: Path) -> None:

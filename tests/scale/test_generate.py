@@ -7,8 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.generate import Generator, main, parse_size
-from graph.ledger.bulk import validate_bulk
-from tests.scale.conftest import settings_for
+from tests.scale.conftest import settings_for, validate_bulk
 
 
 def _digest(folder: Path) -> str:

@@ -10,14 +10,13 @@ from typer.testing import CliRunner
 
 from bench.generate import Generator, write_jsonl
 from graph.cli import app
-from graph.ledger.bulk import build_bulk
 from graph.named_queries import get_query
 from graph.search import search
 from graph.settings import Settings
 from graph.store import open_store
 from graph.store import remote_store as remote_module
 from tests.oxigraph_server import free_port, oxigraph_server
-from tests.scale.conftest import settings_for
+from tests.scale.conftest import build_bulk, settings_for
 
 CLAIMS = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/custodiet/ontology#Claim> }"
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.ledger.bulk import build_bulk
 from graph.search import Match, get_index, normalize, search
 from graph.settings import Settings
-from tests.scale.conftest import settings_for
+from tests.scale.conftest import build_bulk, settings_for
 
 
 def _ids(results: list[Match]) -> list[str]:

@@ -1,83 +1,27 @@
-"""Cross-record checks: ids, the vocabulary's allowed types, sources and their evidence.
+"""Every rule a ledger record must pass, one function per kind of record.
 
 Everything the vocabulary decides (classes, predicates, statuses, kinds) is asked of
-``graph.vocabulary`` so this file never lists a term of the ontology itself.
-
-The per-record checks (``check_entity``, ``check_source``, ``check_source_links``,
-``check_claim``) are public so the streaming bulk path (``graph.ledger.bulk``) applies the very
-same rules and messages record by record, without holding the whole ledger in memory: they only
-ask the ledger for what ``Known`` describes.
+``graph.vocabulary`` so this file never lists a term of the ontology itself. The rules ask the
+rest of the ledger only for what ``Known`` holds, so the one streaming validator
+(``graph.ledger.validator``) applies them to a ledger of any size, from any reader.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 import pycountry
+import pyoxigraph as ox
 
 from graph.diagnostics import Diagnostic, Report, did_you_mean, nearest
-from graph.ledger.load import LoadResult
-from graph.ledger.model import Claim, Entity, Source
+from graph.ledger.model import Claim, Entity, Known, Source, SourceFacts
 from graph.ledger.positions import Where
-from graph.vocabulary import Vocabulary, load_vocabulary
+from graph.vocabulary import Vocabulary
 
 EXTRA_COUNTRY_CODES = {"EU"}  # not ISO 3166-1 proper, but what curators use for the Union
-
-
-class Typed(Protocol):
-    @property
-    def types(self) -> list[str]: ...
-
-
-class SourceFacts(Protocol):
-    @property
-    def publisher(self) -> str | None: ...
-
-    @property
-    def archive(self) -> str | None: ...
-
-
-class Known(Protocol):
-    """What the cross-record checks need to know of the rest of the ledger."""
-
-    @property
-    def entities(self) -> Mapping[str, Typed]: ...
-
-    @property
-    def sources(self) -> Mapping[str, SourceFacts]: ...
-
-    @property
-    def claims(self) -> Collection[str]: ...
-
-
-@dataclass
-class Ledger:
-    """The validated ledger, keyed by id; claims carry their resolved deterministic ids."""
-
-    entities: dict[str, Entity] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    claims: dict[str, Claim] = field(default_factory=dict)
-    where: dict[str, Where] = field(default_factory=dict)
-
-
-def claim_id(claim: Claim) -> str:
-    """An explicit id, or one derived from the claim's content so rebuilds give the same IRI."""
-    if claim.id:
-        return claim.id
-    basis = json.dumps(
-        [claim.subject, claim.predicate, claim.object_key(), str(claim.date), str(claim.start),
-         str(claim.end), str(claim.amount), claim.kind, claim.role],
-        ensure_ascii=False,
-    )
-    digest = hashlib.sha256(basis.encode()).hexdigest()[:8]
-    target = claim.object if claim.object is not None else "value"
-    return f"{claim.subject}.{claim.predicate}.{target}.{digest}"
 
 
 def valid_country(code: str) -> bool:
@@ -88,54 +32,17 @@ def valid_country(code: str) -> bool:
     return pycountry.subdivisions.get(code=code) is not None
 
 
-def check(loaded: LoadResult, source_root: Path, vocab: Vocabulary | None = None) -> Ledger:
-    """Validate across records; diagnostics go to ``loaded.report``."""
-    vocab = vocab or load_vocabulary()
-    report = loaded.report
-    ledger = Ledger()
-    seen: dict[str, Where] = {}
+IRI_HINT = "percent-encode spaces, quotes and <>, and write % only before two hex digits"
 
-    def register(record_id: str, where: Where, path: list[str | int]) -> bool:
-        if record_id in seen:
-            first = seen[record_id]
-            line, _ = first.of(["id"])
-            report.add(duplicate(record_id, where, path, first.file, line))
-            return False
-        seen[record_id] = where
-        ledger.where[record_id] = where
-        return True
 
-    for entity, where in loaded.entities:
-        if not register(entity.id, where, ["id"]):
-            continue
-        ledger.entities[entity.id] = entity
-        check_entity(entity, where, vocab, report)
-
-    for source, where in loaded.sources:
-        if not register(source.id, where, ["id"]):
-            continue
-        ledger.sources[source.id] = source
-        check_source(source, where, vocab, report, source_root)
-
-    for claim, where in loaded.claims:
-        cid = claim_id(claim)
-        if register(cid, where, ["id"] if claim.id else []):
-            ledger.claims[cid] = claim
-
-    for source_id, source in ledger.sources.items():
-        check_source_links(source, ledger.where[source_id], ledger, report)
-
-    used: set[str] = set()
-    for cid, claim in ledger.claims.items():
-        place = ledger.where.get(cid)
-        if place is not None:
-            check_claim(cid, claim, place, ledger, vocab, report, used, source_root)
-    for source in ledger.sources.values():
-        used.update(source.cites)
-    for source_id in ledger.sources:
-        if source_id not in used and not loaded.rejected:
-            report.add(unused_source(source_id, ledger.where[source_id]))
-    return ledger
+def valid_iri(text: str) -> bool:
+    """What the store will accept as an IRI: asked of the engine itself, so the two never
+    disagree (a URL the ledger let through would otherwise fail inside the build, unlocated)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def duplicate(record_id: str, where: Where, path: list[str | int], first_file: str,
@@ -173,6 +80,9 @@ def check_entity(entity: Entity, where: Where, vocab: Vocabulary, report: Report
     if entity.country and not valid_country(entity.country):
         report.add(where.diag(["country"], f"unknown country code {entity.country!r}",
                               "use ISO 3166-1 alpha-2 (FR, US) or 3166-2 (CA-QC)"))
+    if entity.website and not valid_iri(entity.website):
+        report.add(where.diag(["website"], f"website {entity.website!r} is not a valid IRI",
+                              IRI_HINT))
 
 
 def check_source(source: Source, where: Where, vocab: Vocabulary, report: Report,
@@ -185,6 +95,8 @@ def check_source(source: Source, where: Where, vocab: Vocabulary, report: Report
     if source.reliability and source.reliability not in vocab.confidences:
         report.add(where.diag(["reliability"], f"unknown reliability {source.reliability!r}",
                               f"one of {sorted(vocab.confidences)}"))
+    if source.url and not valid_iri(source.url):
+        report.add(where.diag(["url"], f"url {source.url!r} is not a valid IRI", IRI_HINT))
     if source.archive:
         _check_archive(source, where, source_root, report)
 
@@ -232,19 +144,19 @@ def _text_length(path: str) -> int | None:
     return len(file.read_text(encoding="utf-8")) if file.is_file() else None
 
 
-def check_claim(cid: str, claim: Claim, where: Where, ledger: Known, vocab: Vocabulary,
+def check_claim(cid: str, claim: Claim, where: Where, known: Known, vocab: Vocabulary,
                 report: Report, used: set[str], root: Path) -> None:
     """Every rule about one claim; ``used`` collects the sources it references."""
     predicate = vocab.predicates.get(claim.predicate)
     if predicate is None:
         report.add(where.diag(["predicate"], f"unknown predicate {claim.predicate!r}",
                               did_you_mean(claim.predicate, vocab.predicates)))
-    subject = ledger.entities.get(claim.subject)
+    subject = known.entities.get(claim.subject)
     if subject is None:
-        report.add(_unknown(where, ["subject"], "entity", claim.subject, ledger.entities))
-    target = ledger.entities.get(claim.object) if claim.object else None
+        report.add(_unknown(where, ["subject"], "entity", claim.subject, known.entities))
+    target = known.entities.get(claim.object) if claim.object else None
     if claim.object is not None and target is None:
-        report.add(_unknown(where, ["object"], "entity", claim.object, ledger.entities))
+        report.add(_unknown(where, ["object"], "entity", claim.object, known.entities))
     if predicate is not None:
         if predicate.is_value and claim.value is None:
             report.add(where.diag(["object"] if claim.object else [],
@@ -289,17 +201,17 @@ def check_claim(cid: str, claim: Claim, where: Where, ledger: Known, vocab: Voca
     if claim.confidence and claim.confidence not in vocab.confidences:
         report.add(where.diag(["confidence"], f"unknown confidence {claim.confidence!r}",
                               f"one of {', '.join(vocab.confidences)}"))
-    if claim.disputes and claim.disputes not in ledger.claims:
-        report.add(_unknown(where, ["disputes"], "claim", claim.disputes, ledger.claims))
+    if claim.disputes and claim.disputes not in known.claims:
+        report.add(_unknown(where, ["disputes"], "claim", claim.disputes, known.claims))
     if claim.disputes == cid:
         report.add(where.diag(["disputes"], "a claim cannot dispute itself"))
     if not claim.refs:
         report.add(where.diag([], "claim without a source",
                               "add `refs:` with at least one `- source: <id>` and a `locator:`"))
     for i, ref in enumerate(claim.refs):
-        source = ledger.sources.get(ref.source)
+        source = known.sources.get(ref.source)
         if source is None:
-            report.add(_unknown(where, ["refs", i, "source"], "source", ref.source, ledger.sources))
+            report.add(_unknown(where, ["refs", i, "source"], "source", ref.source, known.sources))
             continue
         used.add(ref.source)
         if ref.locator.chars:

@@ -1,4 +1,4 @@
-"""Reading bulk ledgers record by record: JSON Lines and CSV, plain or gzip-compressed.
+"""The bulk ledger reader: JSON Lines and CSV record by record, plain or gzip-compressed.
 
 JSON Lines: one object per line, ``{"entity": {...}}``, ``{"source": {...}}`` or
 ``{"claim": {...}}``, the record in the same shape as in YAML. CSV: one file per kind of record
@@ -16,7 +16,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
@@ -24,10 +24,8 @@ from typing import IO, Any, cast
 from graph.diagnostics import Diagnostic, display_path
 from graph.ledger.line_positions import CsvRowWhere, JsonLineWhere
 from graph.ledger.model import Claim, Entity, Source
-from graph.ledger.positions import Where
+from graph.ledger.raw import KINDS, SECTIONS, Progress, RawRecord
 
-KINDS = {"entity": "entities", "source": "sources", "claim": "claims"}
-SECTIONS = {v: k for k, v in KINDS.items()}
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 CSV_SUFFIXES = (".csv", ".csv.gz")
 # Text-list fields are the ``list[str]`` fields of the models: asked of pydantic, not listed.
@@ -37,15 +35,18 @@ LIST_FIELDS = {
 }
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$")
-Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class RawRecord:
-    kind: str  # "entity" | "source" | "claim"
-    data: dict[str, Any]
-    where: Where
-    line: int
+class BulkReader:
+    name = "bulk"
+    hint = "give a .jsonl or .csv ledger, or a folder of them"
+
+    def files(self, path: Path) -> list[Path]:
+        return bulk_files(path)
+
+    def read(self, file: Path, diagnostics: list[Diagnostic],
+             progress: Progress | None = None) -> Iterator[RawRecord]:
+        return read_file(file, diagnostics, progress)
 
 
 def bulk_files(path: Path) -> list[Path]:
