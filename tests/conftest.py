@@ -1,8 +1,15 @@
-"""Shared fixtures: stores built for real from the test ledger and from the bundled data."""
+"""Shared fixtures: stores built for real from the test ledger and from the bundled data.
+
+Also the one rule for browser tests (``@pytest.mark.browser``): they drive Debian's Chromium
+(``chromium`` on PATH, or the file ``CUSTODIET_CHROMIUM`` names). On a machine without it they
+are skipped, all with the same reason; with ``CUSTODIET_REQUIRE_BROWSER=1`` (set by ``.ci/run``,
+which installs Chromium) a missing browser fails them instead, so CI cannot pass by skipping.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +21,41 @@ from graph.settings import Settings, get_settings
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_LEDGER = ROOT / "tests" / "fixtures" / "ledger"
 DATA = ROOT / "data"
+CHROMIUM_ENV = "CUSTODIET_CHROMIUM"
+REQUIRE_BROWSER_ENV = "CUSTODIET_REQUIRE_BROWSER"
+NO_CHROMIUM = "needs Debian's chromium (apt-get install chromium; .ci/run installs it)"
+
+
+def chromium_path() -> str | None:
+    """The Chromium the browser tests drive: ``$CUSTODIET_CHROMIUM``, else ``chromium`` on PATH."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        return configured if os.path.isfile(configured) and os.access(configured, os.X_OK) else None
+    return shutil.which("chromium")
+
+
+def require_chromium() -> str:
+    """Chromium's path; without one, skip the test (or fail it when a browser is required)."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get(REQUIRE_BROWSER_ENV, "") not in {"", "0"}:
+            pytest.fail(f"{NO_CHROMIUM}; {REQUIRE_BROWSER_ENV} is set, so this is an error",
+                        pytrace=False)
+        pytest.skip(NO_CHROMIUM)
+    return path
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Browser tests stop here, before their fixtures start a server, when Chromium is absent."""
+    if item.get_closest_marker("browser") is not None:
+        require_chromium()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of Chromium, for ``playwright.chromium.launch(executable_path=...)``."""
+    return require_chromium()
 
 
 def _build(ledger: Path, store_dir: Path, backend: str = "oxigraph") -> Settings:

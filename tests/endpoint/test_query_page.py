@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from graph.server.cookbook import cookbook_queries
+from graph.docs.cookbook import cookbook_queries
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
@@ -41,12 +41,12 @@ def test_page_loads_nothing_from_elsewhere(endpoint: str) -> None:
 
 
 @pytest.mark.browser
-def test_run_an_example_in_a_browser(endpoint: str, tmp_path: object) -> None:
+def test_run_an_example_in_a_browser(endpoint: str, chromium: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     outside: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
         page = browser.new_page(accept_downloads=True)
 
         def only_local(route, request) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,6 @@ from graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_SECONDS = 60
@@ -34,8 +33,7 @@ WAIT_MS = 30_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STREAMLIT_ICON_FONT = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+pytestmark = pytest.mark.browser  # skipped without Chromium: see tests/conftest.py
 
 
 def free_port() -> int:
@@ -92,12 +90,12 @@ def probe_points(radius: int = 210, step: int = 14) -> list[tuple[int, int]]:
     return sorted(points, key=lambda p: p[0] ** 2 + p[1] ** 2)
 
 
-def test_search_open_profile_see_network_and_sources(dashboard: str) -> None:
+def test_search_open_profile_see_network_and_sources(dashboard: str, chromium: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1100})
             page.goto(dashboard)
@@ -144,7 +142,8 @@ def test_search_open_profile_see_network_and_sources(dashboard: str) -> None:
     assert (SCREENSHOTS / "profile.png").stat().st_size > 10_000
 
 
-def test_map_draws_country_shapes_with_no_request_off_this_machine(dashboard: str) -> None:
+def test_map_draws_country_shapes_with_no_request_off_this_machine(dashboard: str,
+                                                                   chromium: str) -> None:
     """The map page with every request off this machine blocked: the countries are still drawn."""
     from playwright.sync_api import Route, expect, sync_playwright
 
@@ -158,7 +157,7 @@ def test_map_draws_country_shapes_with_no_request_off_this_machine(dashboard: st
             route.abort()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1100})
             page.route("**/*", local_only)
