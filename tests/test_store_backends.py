@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.pipeline import publish, validate_ledger
+from graph.pipeline import publish, run, validate_ledger
 from graph.settings import Settings
-from graph.store import StoreError, open_store
+from graph.store import BuildInfo, StoreError, open_store
 from tests.conftest import FIXTURE_LEDGER
 from tests.oxigraph_server import oxigraph_server
 
@@ -77,3 +77,29 @@ def test_empty_store_says_build_first(tmp_path: Path) -> None:
     store = open_store(Settings(store_dir=tmp_path))
     with pytest.raises(StoreError, match="custodiet build"):
         store.select("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_replace_file_and_both_builds_give_one_dataset(settings: Settings, tmp_path: Path) -> None:
+    """``replace_file`` (what `build` and `build-bulk` use) and ``replace`` (text) agree; the
+    caller's file is left where it was; a file the engine cannot parse never goes live."""
+    store = open_store(settings)
+    yaml_built = run([(FIXTURE_LEDGER, "yaml")], settings, shacl=False)
+    assert yaml_built.info is not None and store.info() == yaml_built.info
+    first = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{ONT}contract_with> ?o }}").rows
+
+    text = validate_ledger(FIXTURE_LEDGER, settings, shacl=False).output
+    assert text is not None and text.build_id == yaml_built.info.build_id  # same bytes, same id
+    path = tmp_path / "data.nq"
+    path.write_text(text.nquads, encoding="utf-8")
+    info = BuildInfo("file-build", "2026-01-01T00:00:00+00:00", {"claims": 7})
+    store.replace_file(path, info)
+    assert path.read_text(encoding="utf-8") == text.nquads
+    assert store.info() is not None and store.info().build_id == "file-build"  # type: ignore[union-attr]
+    assert store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{ONT}contract_with> ?o }}").rows == first
+
+    broken = tmp_path / "broken.nq"
+    broken.write_text("<not a quad\n", encoding="utf-8")
+    with pytest.raises(StoreError):
+        store.replace_file(broken, BuildInfo("broken", "2026-01-01T00:00:00+00:00"))
+    assert store.info() is not None and store.info().build_id == "file-build"  # type: ignore[union-attr]
+    assert store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{ONT}contract_with> ?o }}").rows == first

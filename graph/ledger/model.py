@@ -42,6 +42,15 @@ class LangText(Record):
     en: str
     fr: str
 
+    @model_validator(mode="after")
+    def _language_tags(self) -> LangText:
+        # Extra keys become RDF language tags: one the store cannot parse would fail the build.
+        for key in self.model_extra or {}:
+            if not re.fullmatch(r"[a-z]{2}", key):
+                raise ValueError(f"{key!r} is not a language: use a two-letter ISO 639-1 code "
+                                 "such as de or es")
+        return self
+
     def items(self) -> list[tuple[str, str]]:
         return sorted((k, str(v)) for k, v in self.model_dump().items() if v)
 
