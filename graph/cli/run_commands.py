@@ -33,6 +33,9 @@ def up(
             "--server.port", str(settings.ui_port), "--server.address", settings.host,
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
+            # Analysts get the viewer toolbar (no "Deploy") and one-sentence errors, never a
+            # traceback; .streamlit/config.toml says the same for a plain `streamlit run`.
+            "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none",
         ])
     processes = [subprocess.Popen(command) for command in commands]
     if endpoint:
