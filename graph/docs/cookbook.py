@@ -8,6 +8,7 @@ in the document are always ones that run. Regenerate with ``python -m graph.docs
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,58 @@ MAX_CELL = 90
 
 # The document's fixed part: a str.format template with {build}, {ont}, {timeout} ... fields.
 INTRO = (Path(__file__).parent / "templates" / "cookbook.md").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Grain:
+    """What one row of a query stands for, and the columns that identify it (unique per row).
+
+    Written down because a query whose rows repeat a fact (an entity matching a class pattern
+    twice, a sub-select joined once per dispute) silently inflates every count made from it;
+    tests/test_named_query_grain.py checks the key on the bundled data.
+    """
+
+    text: str
+    key: tuple[str, ...] = ()
+
+
+GRAINS: dict[str, Grain] = {
+    "cookbook-agencies-several-vendors": Grain("one row per agency", ("agency",)),
+    "cookbook-claims-by-publisher": Grain("one row per publisher", ("publisher",)),
+    "cookbook-contracts-by-country": Grain("one row per buyer country and currency",
+                                           ("country", "currency")),
+    "cookbook-database-size": Grain("one row per value claim and source", ("claim", "source_title")),
+    "cookbook-disputed-claims": Grain("one row per disputing pair of claims",
+                                      ("claim", "disputed_claim")),
+    "cookbook-entity-profile": Grain("one row per claim", ("claim",)),
+    "cookbook-fines-by-country": Grain("one row per fine (claim)", ("claim",)),
+    "cookbook-known-on-date": Grain("one row per claim", ("claim",)),
+    "cookbook-leadership": Grain("one row per founded, leads or employs claim",
+                                 ("person", "relation", "role")),
+    "cookbook-original-sources": Grain("one row per citing source", ("source",)),
+    "cookbook-regulator-actions": Grain("one row per claim", ("claim",)),
+    "cookbook-same-publisher-repeats": Grain("one row per claim", ("claim",)),
+    "cookbook-single-source-claims": Grain("one row per claim", ("claim",)),
+    "cookbook-source-chains": Grain("one row per citation (citing and cited source)",
+                                    ("citing", "cited")),
+    "cookbook-status-changes": Grain("one row per claim", ("claim",)),
+    "cookbook-two-hop-network": Grain("one row per path (intermediary and the two relations)",
+                                      ("via_label", "first", "second", "reached")),
+    "cookbook-vendor-customers": Grain("one row per claim", ("claim",)),
+    "cookbook-vendor-funding": Grain("one row per vendor", ("vendor",)),
+    "cookbook-who-funds": Grain("one row per claim", ("claim",)),
+}
+_GRAIN_HEADER = re.compile(r"^#\s*grain:\s*(.+?)\s*(?:\[([\w ,]+)\])?\s*$", re.MULTILINE)
+
+
+def grain(query: NamedQuery) -> Grain | None:
+    """The query's grain: a ``# grain: one row per claim [claim]`` header line, else the table
+    above (new queries can declare theirs in the file)."""
+    match = _GRAIN_HEADER.search(query.text)
+    if match:
+        key = tuple(c.strip() for c in (match.group(2) or "").split(",") if c.strip())
+        return Grain(match.group(1), key)
+    return GRAINS.get(query.name)
 
 
 @dataclass
@@ -94,6 +147,11 @@ def render_markdown(samples: list[Sample], base_iri: str, build: str, rows: int 
             meta += " · parameters: " + ", ".join(
                 f"`${p.name}` = `{p.default}` ({p.kind})" for p in q.params)
         parts.append(meta + "\n")
+        kind = grain(q)
+        if kind is not None:
+            parts.append(f"Grain: {kind.text}"
+                         + (f" (unique: {', '.join(f'`?{c}`' for c in kind.key)})"
+                            if kind.key else "") + ".\n")
         parts.append(f"```sparql\n{body_of(q)}\n```\n")
         if sample.error:
             parts.append(f"**The query failed on this build:** {sample.error}\n")
