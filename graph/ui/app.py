@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -16,17 +18,25 @@ from graph.ui.escape import md_link
 from graph.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from graph.ui.views.common import LANG_KEY
 
-# (url path, script, icon): the order of the sidebar.
+# (url path, script, icon): the order of the sidebar. To add a page: a view module in
+# graph/ui/views/, a thin file in pages/, one line here and its title under nav: in strings.yaml.
 PAGES = (
     ("home", "pages/home.py", ":material/home:"),
     ("profile", "pages/profile.py", ":material/badge:"),
+    ("regulatory", "pages/regulatory.py", ":material/gavel:"),
+    ("funding", "pages/funding.py", ":material/payments:"),
+    ("contracts", "pages/contracts.py", ":material/handshake:"),
     ("network", "pages/network.py", ":material/hub:"),
     ("paths", "pages/paths.py", ":material/route:"),
     ("timeline", "pages/timeline.py", ":material/timeline:"),
     ("map", "pages/map.py", ":material/public:"),
     ("sources", "pages/sources.py", ":material/menu_book:"),
     ("sparql", "pages/sparql.py", ":material/terminal:"),
+    ("claim", "pages/claim.py", ":material/format_quote:"),
 )
+HIDDEN = {"claim"}  # reached by links (claim?id=…), not from the sidebar
+FAVICON = Path(__file__).with_name("static") / "favicon.png"  # local: a :material: icon is fetched from Google
+log = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
@@ -57,18 +67,34 @@ def run_page(render: Callable[[], None]) -> None:
     if PagesManager.uses_pages_directory:
         main()
         return
-    render()
+    guarded(render)
+
+
+def guarded(render: Callable[[], None]) -> None:
+    """Run a view; an unexpected error reaches the reader as one sentence, never a traceback.
+
+    The traceback goes to the server log. Streamlit's own control flow (``st.stop``,
+    ``st.switch_page``, reruns) derives from BaseException and passes through.
+    """
+    try:
+        render()
+    except Exception:
+        log.exception("page failed: %s", st.query_params.to_dict())
+        st.error(t("common.failed", str(st.session_state.get(LANG_KEY) or DEFAULT_LANGUAGE)),
+                 icon=":material/error:")
 
 
 def main() -> None:
-    st.set_page_config(page_title="Custodiet", page_icon=":material/visibility:", layout="wide")
+    st.set_page_config(page_title="Custodiet", page_icon=str(FAVICON), layout="wide")
     lang = _language()
     pages = [
         st.Page(script, title=t(f"nav.{name}", lang), icon=icon, url_path=name,
-                default=name == "home")
+                default=name == "home", visibility="hidden" if name in HIDDEN else "visible")
         for name, script, icon in PAGES
     ]
     page = st.navigation(pages)
+    # The endpoint's query page (an HTML form), not /sparql, which answers a browser with a
+    # service description to download.
     st.sidebar.caption(t("nav.about", lang) + " · "
-                       + md_link(t("nav.endpoint", lang), get_settings().endpoint_url + "/sparql"))
+                       + md_link(t("nav.endpoint", lang), get_settings().endpoint_url + "/"))
     page.run()

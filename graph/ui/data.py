@@ -18,6 +18,7 @@ import streamlit as st
 from graph.analysis.measures import Measure
 from graph.analysis.projection import cached_project
 from graph.named_queries import get_query
+from graph.namespaces import ONT
 from graph.rdf.iris import Iris
 from graph.search import Match
 from graph.search import search as search_entities
@@ -176,3 +177,27 @@ def explorer(lang: str, *, predicates: tuple[str, ...] | None, entity_types: tup
     """The network explorer's filtered, measured and capped picture (cached per build)."""
     return _explorer(store_key(), build_id(), lang, predicates, entity_types, min_sources,
                      countries, date_from, date_to, include_undated, measure, max_nodes)
+
+
+def _predicate_values(name: str, predicates: tuple[str, ...], **params: str) -> pd.DataFrame:
+    """A named query whose ``VALUES ?p { … }`` block lists ontology predicates."""
+    query = get_query(name).render(iris(), **params)
+    values = " ".join(f"<{ONT}{p}>" for p in predicates) or "<urn:custodiet:none>"
+    block = re.compile(r"VALUES \?p \{[^}]*\}")
+    table = select(block.sub(lambda _m: f"VALUES ?p {{ {values} }}", query, count=1))
+    return pd.DataFrame(table.rows, columns=table.columns)
+
+
+def task_claims(predicates: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """``ui-task-claims``: one row per claim of the given relations (task views)."""
+    return _predicate_values("ui-task-claims", predicates, lang=lang)
+
+
+def task_sources(predicates: tuple[str, ...]) -> pd.DataFrame:
+    """``ui-task-sources``: (claim, source) pairs of the given relations."""
+    return _predicate_values("ui-task-sources", predicates)
+
+
+def sources(lang: str) -> pd.DataFrame:
+    """``ui-sources``, empty cells as ''."""
+    return named("ui-sources", lang=lang).fillna("")

@@ -45,9 +45,12 @@ def html_text(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) link, else None (no ``javascript:`` and the like)."""
-    if not url:
+def safe_url(url: object) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (no ``javascript:`` and the like).
+
+    Anything else (None, a pandas NaN for a source without a URL, a local path) is no link.
+    """
+    if not isinstance(url, str) or not url.strip():
         return None
     try:
         parts = urlsplit(url.strip())
@@ -59,7 +62,7 @@ def safe_url(url: str | None) -> str | None:
     return quote(url.strip(), safe=":/?#[]@!$&'*+,;=%~-._")
 
 
-def md_link(text: object, url: str | None, *, streamlit: bool = True) -> str:
+def md_link(text: object, url: object, *, streamlit: bool = True) -> str:
     """A Markdown link with escaped text, or only the escaped text when the URL is unsafe."""
     target = safe_url(url)
     label = md(text, streamlit=streamlit)

@@ -6,8 +6,10 @@ picks the language and formats numbers and partial dates the way each language w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from graph.namespaces import XSD
 from graph.vocabulary import load_vocabulary
@@ -95,3 +97,39 @@ def format_value(value: str | None, value_type: str | None, lang: str) -> str:
     if value_type in {XSD + "decimal", XSD + "integer", XSD + "double"}:
         return format_number(value, lang)
     return value
+
+
+# The build writes a locator's text in English ("section “X”, ¶ 3, line 4, chars 10–20");
+# its parts are translated here rather than stored once per language.
+_LOCATOR_FR = (
+    (re.compile(r"section “([^”]*)”"), "section « \\1 »"),
+    (re.compile(r"\bline (\d+)"), "ligne \\1"),
+    (re.compile(r"\bchars (\d+)–(\d+)"), "caractères \\1–\\2"),
+)
+
+
+def format_locator(text: str | None, lang: str) -> str:
+    """Where in the source, in the reader's language."""
+    if not text:
+        return ""
+    if lang == "fr":
+        for pattern, replacement in _LOCATOR_FR:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def url_host(url: object) -> str:
+    """The host of an http(s) URL ('www.' dropped), '' for anything else (a path, NaN, None)."""
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def amount_number(value: object) -> float | None:
+    """An amount as a number for sorting and CSV (None when absent or not a number)."""
+    number = _decimal(value if isinstance(value, str) else None)
+    return float(number) if number is not None else None

@@ -12,14 +12,17 @@ from dataclasses import dataclass, field, replace
 from graph.named_queries import get_query
 from graph.rdf.iris import Iris
 from graph.store import Store
+from graph.ui.families import AMOUNT_VALUES
 from graph.ui.labels import (
     entity_types,
     format_amount,
     format_date,
+    format_locator,
     format_value,
     kind_label,
     predicate_label,
     status_label,
+    url_host,
 )
 
 
@@ -34,6 +37,9 @@ class Reference:
     url: str | None = None
     publisher: str | None = None
     publisher_label: str | None = None
+    stance: str = ""
+    copy_of: str = ""
+    host: str = ""
 
 
 @dataclass
@@ -62,6 +68,18 @@ class ClaimView:
     other_types: list[str] = field(default_factory=list)
     status_notation: str = ""
     sort_date: str = ""
+    precision: str = ""
+    amount_value: str = ""
+    currency: str = ""
+    other_country: str = ""
+    grade: str = ""
+    grade_label: str = ""
+    reason: str = ""
+    known_since: str = ""
+    case: str = ""
+    case_status: str = ""
+    round: str = ""
+    contradicts: list[str] = field(default_factory=list)
 
     @property
     def single_source(self) -> bool:
@@ -69,7 +87,12 @@ class ClaimView:
 
     @property
     def disputed(self) -> bool:
-        return bool(self.disputes or self.disputed_by)
+        return bool(self.disputes or self.disputed_by or self.contradicts)
+
+    @property
+    def lines(self) -> int:
+        """Independent lines of evidence (publishers or copy chains), else distinct sources."""
+        return self.independent_count or self.source_count
 
     @property
     def when(self) -> str:
@@ -200,10 +223,23 @@ def load_profile(store: Store, entity_id: str, lang: str, iris: Iris | None = No
                 source_count=_int(row["source_count"]),
                 independent_count=_int(row["independent_count"]),
                 sort_date=row["date"] or row["start"] or "",
+                precision=row["precision"] or "",
+                amount_value=row["amount"] or (row["value"] or "" if (row["predicate"] or "")
+                                                in AMOUNT_VALUES else ""),
+                currency=row["currency"] or "",
+                other_country=row["other_country"] or "",
+                grade=row["grade"] or "",
+                grade_label=row["grade_label"] or "",
+                reason=row["reason"] or "",
+                known_since=row["known_since"] or "",
+                case=row["case"] or "",
+                case_status=row["case_status"] or "",
+                round=row["round"] or "",
             )
         if row["other_type"] and row["other_type"] not in view.other_types:
             view.other_types.append(row["other_type"])
-        for name, target in (("disputes", view.disputes), ("disputed_by", view.disputed_by)):
+        for name, target in (("disputes", view.disputes), ("disputed_by", view.disputed_by),
+                             ("contradicts", view.contradicts)):
             other_claim = row[name]
             if other_claim and other_claim not in target:
                 target.append(other_claim)
@@ -211,11 +247,14 @@ def load_profile(store: Store, entity_id: str, lang: str, iris: Iris | None = No
             _add_reference(view, Reference(
                 source=row["source"],
                 title=row["title"] or row["source"],
-                locator=row["locator"] or "",
+                locator=format_locator(row["locator"], lang),
                 issued=format_date(row["issued"], row["issued_precision"]),
                 url=row["url"] or None,
                 publisher=row["publisher"] or None,
                 publisher_label=row["publisher_label"] or row["publisher"] or None,
+                stance=row["stance"] or "",
+                copy_of=row["copy_of"] or "",
+                host=row["host"] or url_host(row["url"]),
             ))
     profile.claims = sorted(claims.values(), key=lambda c: (c.sort_date or "0000"), reverse=True)
     return profile

@@ -10,7 +10,9 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from graph.ui.families import AMOUNT_VALUES
 from graph.ui.labels import (
+    amount_number,
     format_amount,
     format_date,
     format_number,
@@ -18,6 +20,7 @@ from graph.ui.labels import (
     predicate_label,
     status_label,
 )
+from graph.ui.model import ClaimView
 
 SOURCE_COLUMNS = ["claim", "date", "precision", "predicate", "subject", "subject_label", "object",
                   "object_label", "value", "amount", "currency", "status", "kind", "source_count"]
@@ -51,3 +54,41 @@ def claims_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         "object_profile": f["object"].map(profile_link),
         "claim": f["claim"],
     }, columns=CLAIM_COLUMNS).reset_index(drop=True)
+
+
+def claim_page(claim_id: object) -> str | None:
+    return f"claim?id={quote(str(claim_id), safe='')}" if claim_id else None
+
+
+PROFILE_COLUMNS = ["date", "relation", "counterparty", "country", "amount", "currency", "status",
+                   "detail", "sources", "lines", "grade", "flags", "claim_page", "profile"]
+
+
+def profile_claims(claims: list[ClaimView], lang: str, flags: dict[str, str]) -> pd.DataFrame:
+    """One row per claim of a profile section: sortable date, number and count columns.
+
+    ``flags`` holds the words for 'single source' and 'disputed' in the reader's language.
+    """
+    rows = []
+    for c in claims:
+        marks = [w for w, on in ((flags["single"], c.single_source),
+                                 (flags["disputed"], c.disputed)) if on]
+        rows.append({
+            "date": c.date or (f"{c.start or '…'} – {c.end or '…'}" if c.start or c.end else ""),
+            "relation": predicate_label(c.predicate, lang, inverse=c.direction == "in"),
+            "counterparty": c.other_label or ("" if c.predicate in AMOUNT_VALUES else c.value),
+            "country": c.other_country,
+            "amount": amount_number(c.amount_value),
+            "currency": c.currency,
+            "status": status_label(c.case_status, lang) or c.status,
+            "detail": ", ".join(x for x in (c.kind, c.role) if x),
+            "sources": c.source_count,
+            "lines": c.lines,
+            "grade": c.grade,
+            "flags": ", ".join(marks),
+            "claim_page": claim_page(c.claim),
+            "profile": profile_link(c.other),
+        })
+    frame = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
+    frame["amount"] = frame["amount"].astype("Float64")
+    return frame

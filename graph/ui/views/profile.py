@@ -3,6 +3,7 @@ entity's timeline and neighbourhood, and downloads (subgraph and cited dossier).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 
 import pandas as pd
@@ -13,20 +14,35 @@ from graph.ui.charts import country_name, status_colors, timeline_figure
 from graph.ui.dossier import dossier_markdown
 from graph.ui.downloads import RDF_FORMATS, claims_csv, subgraph
 from graph.ui.escape import html_text, md, md_link
-from graph.ui.labels import class_label, predicate_label
-from graph.ui.model import ClaimGroup, ClaimView, Profile, Reference
+from graph.ui.families import ORDER as FAMILY_ORDER
+from graph.ui.families import REGULATORY, family_of
+from graph.ui.labels import (
+    amount_number,
+    class_label,
+    format_amount,
+    predicate_label,
+    status_label,
+)
+from graph.ui.model import ClaimView, Profile, Reference
 from graph.ui.network import neighbourhood_view
+from graph.ui.tables import profile_claims
 from graph.ui.views.common import entity_link, lang, need_build, open_profile, search_box, tr
 from graph.ui.views.graphview import draw
 
-CLAIMS_SHOWN = 5  # per relation before "show all": a hub's hundreds of claims stay readable
+CARDS_MAX = 60  # cards drawn per section on demand; the table holds every claim
+TABLE_ROWS = 12  # rows visible before a section's table scrolls
+ANCHOR_PREFIX = "s-"
 NEIGHBOURS_SHOWN = 40  # the most linked neighbours; a hub's full neighbourhood is a hairball
 STATUS_COLOURS = {"final": "red", "upheld": "red", "proposed": "orange", "appealed": "orange",
                   "overturned": "gray", "withdrawn": "gray"}
 
 
-def _reference(ref: Reference) -> str:
+def reference_line(ref: Reference, titles: dict[str, str] | None = None) -> str:
+    """A source as one Markdown list item: title (link), host, publisher, date, locator,
+    stance and 'copy of …'."""
     parts = [md_link(ref.title, ref.url)]
+    if ref.host:
+        parts.append(f"`{ref.host.replace('`', '')}`")
     if ref.publisher_label:
         parts.append(md(ref.publisher_label))
     if ref.issued:
@@ -34,47 +50,60 @@ def _reference(ref: Reference) -> str:
     line = " — ".join(parts)
     if ref.locator:
         line += f" · *{md(ref.locator)}*"
+    if ref.stance:
+        line += f" · **{md(tr(f'stance.{ref.stance}') if ref.stance in STANCES else ref.stance)}**"
+    if ref.copy_of:
+        original = (titles or {}).get(ref.copy_of, ref.copy_of)
+        line += " · " + md(tr("sources.copy_of", title=original))
     return f"- {line}"
 
 
-def _claim(claim: ClaimView) -> None:
+STANCES = ("supports", "denies", "qualifies")
+
+
+def claim_card(claim: ClaimView, *, titles: dict[str, str] | None = None) -> None:
     """One claim: the other end (a profile link) or the value, badges, qualifiers, sources.
 
     Few elements per claim (a hub has hundreds): one row of link and badges, one Markdown block.
     """
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{md(predicate_label(claim.predicate, lang(), inverse=claim.direction == 'in'))}**")
             if claim.other:
                 entity_link(claim.other, claim.other_label)
             else:
                 st.markdown(f"**{md(claim.value)}**")
-            if claim.status:
-                st.badge(md(claim.status), color=STATUS_COLOURS.get(claim.status_notation, "blue"))  # type: ignore[arg-type]
+            if claim.other_country:
+                st.badge(md(country_name(claim.other_country, lang())), icon=":material/public:",
+                         color="gray")
+            status = status_label(claim.case_status, lang()) or claim.status
+            if status:
+                st.badge(md(status), color=STATUS_COLOURS.get(  # type: ignore[arg-type]
+                    claim.case_status or claim.status_notation, "blue"))
+            if claim.grade:
+                st.badge(md(tr("badge.grade", grade=claim.grade)), color="violet",
+                         help=claim.grade_label or tr("col.grade_help"))
             if claim.single_source:
                 st.badge(md(tr("badge.single_source")), icon=":material/warning:", color="orange",
                          help=tr("badge.single_source_help"))
             if claim.disputed:
                 st.badge(md(tr("badge.disputed")), icon=":material/gavel:", color="red",
-                         help=tr("badge.disputed_help",
-                                 claims=", ".join(claim.disputes + claim.disputed_by)))
+                         help=tr("badge.disputed_help", claims=", ".join(
+                             claim.disputes + claim.disputed_by + claim.contradicts)))
+            st.page_link("pages/claim.py", label=tr("claim.open"), query_params={"id": claim.claim},
+                         icon=":material/open_in_new:")
         lines = []
         if claim.qualifiers(status=False):
             lines.append(md(" · ".join(claim.qualifiers(status=False))))
         if claim.note:
             lines.append(f"*{md(claim.note)}*")
         lines.append(f"**{md(tr('profile.sources', n=len(claim.references)))}**")
-        body = "\n\n".join(lines) + "\n\n" + "\n".join(_reference(r) for r in claim.references)
+        body = "\n\n".join(lines) + "\n\n" + "\n".join(reference_line(r, titles)
+                                                        for r in claim.references)
         st.markdown(body)
 
 
-def _group(group: ClaimGroup) -> None:
-    st.subheader(f"{md(group.title)} ({len(group.claims)})")
-    claims = group.claims
-    if len(claims) > CLAIMS_SHOWN and not st.toggle(
-            tr("profile.show_all", n=len(claims)), key=f"all-{group.direction}-{group.predicate}"):
-        claims = claims[:CLAIMS_SHOWN]
-    for claim in claims:
-        _claim(claim)
+_claim = claim_card
 
 
 def _identity(profile: Profile) -> None:
@@ -157,6 +186,96 @@ def _network(profile: Profile) -> None:
     st.caption(tr("profile.network_help"))
 
 
+def _figures(profile: Profile) -> None:
+    """Key figures: claims, sources, regulatory actions, fines, funding, customers."""
+    family = {c.claim: family_of(c.predicate) for c in profile.claims}
+    sources = {r.source for c in profile.claims for r in c.references}
+    actions = [c for c in profile.claims if family[c.claim] == "regulatory"
+               and c.predicate in REGULATORY and c.direction == "in"]
+    fines = _totals(c for c in profile.claims if c.predicate == "fined" and c.direction == "in")
+    raised = _totals(c for c in profile.claims
+                     if c.predicate == "raised_funding" and c.direction == "out")
+    customers = {c.other for c in profile.claims if family[c.claim] == "customers" and c.other}
+    figures = [(tr("profile.fig_claims"), str(len(profile.claims))),
+               (tr("profile.fig_sources"), str(len(sources)))]
+    if actions:
+        figures.append((tr("profile.fig_actions"), str(len(actions))))
+    if fines:
+        figures.append((tr("profile.fig_fines"), fines))
+    if raised:
+        figures.append((tr("profile.fig_raised"), raised))
+    if customers:
+        figures.append((tr("profile.fig_customers"), str(len(customers))))
+    for column, (name, value) in zip(st.columns(len(figures)), figures, strict=True):
+        column.metric(name, value)
+
+
+def _totals(claims: Iterable[ClaimView]) -> str:
+    """Amounts summed per currency ('20,000,000 EUR + 7,552,000 GBP')."""
+    sums: dict[str, float] = {}
+    for claim in claims:
+        number = amount_number(claim.amount_value)
+        if number is not None:
+            sums[claim.currency] = sums.get(claim.currency, 0.0) + number
+    return " + ".join(format_amount(f"{v:.2f}", c, lang()) for c, v in sorted(sums.items()))
+
+
+def _index(sections: dict[str, list[ClaimView]]) -> None:
+    """The section index, kept in view while scrolling (a sticky container)."""
+    st.html("<style>.st-key-profile_index{position:sticky;top:3.75rem;z-index:990;"
+            "background:var(--st-background-color,#fff);padding:.3rem 0;"
+            "border-bottom:1px solid rgba(49,51,63,.2)}</style>")
+    links = [f"[{md(tr(f'family.{name}'))} ({len(claims)})](#{ANCHOR_PREFIX}{name})"
+             for name, claims in sections.items()]
+    links += [f"[{md(tr('profile.network'))}](#{ANCHOR_PREFIX}network)",
+              f"[{md(tr('profile.downloads'))}](#{ANCHOR_PREFIX}downloads)"]
+    with st.container(key="profile_index"):
+        st.markdown(" · ".join(links))
+
+
+TASK_PAGES = {"regulatory": "pages/regulatory.py", "funding": "pages/funding.py",
+              "customers": "pages/contracts.py"}
+
+
+def _section(profile: Profile, name: str, claims: list[ClaimView]) -> None:
+    """One family: a sortable table, the task view for the whole graph, cards on demand."""
+    st.header(f"{md(tr(f'family.{name}'))} ({len(claims)})", anchor=f"{ANCHOR_PREFIX}{name}")
+    frame = profile_claims(claims, lang(), {"single": tr("badge.single_source"),
+                                            "disputed": tr("badge.disputed")})
+    frame = frame.drop(columns=[c for c in ("amount", "currency", "grade", "country", "detail")
+                                if frame[c].isna().all() or (frame[c] == "").all()])
+    config = {
+        "date": st.column_config.TextColumn(tr("col.date")),
+        "relation": st.column_config.TextColumn(tr("col.relation")),
+        "counterparty": st.column_config.TextColumn(tr("col.counterparty")),
+        "country": st.column_config.TextColumn(tr("col.country")),
+        "amount": st.column_config.NumberColumn(tr("col.amount"), format="localized"),
+        "currency": st.column_config.TextColumn(tr("col.currency")),
+        "status": st.column_config.TextColumn(tr("col.status")),
+        "detail": st.column_config.TextColumn(tr("col.detail")),
+        "sources": st.column_config.NumberColumn(tr("col.sources"), help=tr("col.sources_help")),
+        "lines": st.column_config.NumberColumn(tr("col.lines"), help=tr("col.lines_help")),
+        "grade": st.column_config.TextColumn(tr("col.grade"), help=tr("col.grade_help")),
+        "flags": st.column_config.TextColumn(tr("col.flags")),
+        "claim_page": st.column_config.LinkColumn(tr("col.claim"), display_text=tr("col.open")),
+        "profile": st.column_config.LinkColumn(tr("col.profile"), display_text=tr("col.open")),
+    }
+    height = min(TABLE_ROWS, len(frame)) * 35 + 38
+    st.dataframe(frame, hide_index=True, key=f"tbl-{name}", height=height,
+                 column_config={k: v for k, v in config.items() if k in frame.columns})
+    row = st.container(horizontal=True, vertical_alignment="center")
+    with row:
+        cards = st.toggle(tr("profile.cards"), key=f"cards-{name}")
+        if name in TASK_PAGES:
+            st.page_link(TASK_PAGES[name], label=tr(f"profile.task_{name}"),
+                         query_params={"entity": profile.id}, icon=":material/table_view:")
+    if cards:
+        for claim in claims[:CARDS_MAX]:
+            _claim(claim)
+        if len(claims) > CARDS_MAX:
+            st.caption(tr("profile.cards_capped", n=CARDS_MAX))
+
+
 def render() -> None:
     need_build()
     entity_id = st.query_params.get("id")
@@ -171,17 +290,25 @@ def render() -> None:
         search_box("profile_search", label_key="profile.search_label")
         return
     _identity(profile)
-    network_col, side_col = st.columns([3, 2], gap="large")
-    with network_col:
-        st.subheader(tr("profile.network"))
-        _network(profile)
-    with side_col:
-        st.subheader(tr("profile.timeline"))
-        _timeline(profile)
-        st.subheader(tr("profile.downloads"))
-        _downloads(profile)
-    st.header(tr("profile.claims", n=len(profile.claims)))
+    _figures(profile)
+    sections: dict[str, list[ClaimView]] = {}
+    for claim in profile.claims:
+        sections.setdefault(family_of(claim.predicate), []).append(claim)
+    sections = {name: sections[name] for name in FAMILY_ORDER if name in sections}
+    _index(sections)
     if not profile.claims:
         st.info(tr("profile.no_claims"))
-    for group in profile.groups():
-        _group(group)
+    for name, claims in sections.items():
+        _section(profile, name, claims)
+    network_col, side_col = st.columns([3, 2], gap="large")
+    with network_col:
+        st.header(tr("profile.network"), anchor=f"{ANCHOR_PREFIX}network")
+        _network(profile)
+    with side_col:
+        st.header(tr("profile.timeline"), anchor=False)
+        _timeline(profile)
+    st.header(tr("profile.downloads"), anchor=f"{ANCHOR_PREFIX}downloads")
+    _downloads(profile)
+    with st.sidebar:
+        st.divider()
+        search_box("profile_search", label_key="profile.search_label")
