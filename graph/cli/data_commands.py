@@ -18,6 +18,7 @@ from graph.diagnostics import Report
 from graph.pipeline import READERS, BuildResult, run
 from graph.settings import get_settings
 from graph.store import StoreError
+from graph.store.builds import os_error_message
 
 PathArg = Annotated[
     Path | None, typer.Argument(help="Ledger folder or file (default: CUSTODIET_DATA_DIR).")
@@ -50,8 +51,9 @@ def _run(path: Path, reader: str, *, publish: bool, shacl: bool, progress: bool,
         with progress_bar(input_size(files), progress, label) as advance:
             return run([(path, reader)], settings, publish=publish, shacl=shacl,
                        keep_nquads=keep_nquads, progress=advance)
-    except StoreError as exc:
-        err.print(f"error: {exc}", markup=False)
+    except (StoreError, OSError) as exc:  # OSError: staging on a full disk or unwritable store
+        message = os_error_message(exc, settings.store_dir) if isinstance(exc, OSError) else exc
+        err.print(f"error: {message}", markup=False)
         err.print("build aborted: the store was left as it was", markup=False)
         raise typer.Exit(1) from None
 
