@@ -130,7 +130,7 @@ def test_an_unwritable_store_ends_in_one_sentence(tmp_path: Path) -> None:
 def test_a_full_disk_ends_in_one_sentence(tmp_path: Path) -> None:
     unshare = shutil.which("unshare")
     probe = subprocess.run([unshare, "-m", "true"], capture_output=True) if unshare else None
-    if os.geteuid() != 0 or probe is None or probe.returncode != 0:
+    if os.geteuid() != 0 or unshare is None or probe is None or probe.returncode != 0:
         pytest.skip("a full disk is simulated with a tmpfs in a private mount namespace, "
                     "which needs root and unshare")
     store = tmp_path / "store"
