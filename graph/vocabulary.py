@@ -45,6 +45,15 @@ class Predicate(Term):
     domain: list[str] = field(default_factory=list)
     range: list[str] = field(default_factory=list)
     requires_currency: bool = False
+    default_stage: str | None = None  # the lifecycle stage a claim records when it does not say
+
+
+@dataclass
+class Concept(Term):
+    """A member of a controlled list (status, stage, grade …) with what the ontology adds."""
+
+    resulting_status: str | None = None  # stages and outcomes: the case's status afterwards
+    rank: int = 0  # grades: 1 is the strongest
 
 
 @dataclass
@@ -52,9 +61,14 @@ class Vocabulary:
     classes: dict[str, Term]
     parents: dict[str, set[str]]
     predicates: dict[str, Predicate]
-    statuses: dict[str, Term]
-    order_kinds: dict[str, Term]
-    confidences: dict[str, Term]
+    statuses: dict[str, Concept]
+    order_kinds: dict[str, Concept]
+    confidences: dict[str, Concept]
+    stances: dict[str, Concept] = field(default_factory=dict)
+    stages: dict[str, Concept] = field(default_factory=dict)
+    outcomes: dict[str, Concept] = field(default_factory=dict)
+    grades: dict[str, Concept] = field(default_factory=dict)
+    kind_grades: dict[str, str] = field(default_factory=dict)  # source kind -> grade notation
 
     def ancestors(self, name: str) -> set[str]:
         """The class and all its superclasses within the ontology."""
@@ -109,7 +123,12 @@ def load_vocabulary(path: Path = ONTOLOGY_PATH) -> Vocabulary:
     classes: dict[str, Term] = {}
     parents: dict[str, set[str]] = {}
     predicates: dict[str, Predicate] = {}
-    schemes: dict[str, dict[str, Term]] = {"Status": {}, "OrderKind": {}, "Confidence": {}}
+    schemes: dict[str, dict[str, Concept]] = {
+        name: {} for name in ("Status", "OrderKind", "Confidence", "Stance", "Stage", "Outcome",
+                              "Grade")}
+    notations: dict[str, str] = {}  # concept IRI -> notation, to resolve links between concepts
+    links: dict[str, dict[str, str]] = {"defaultStage": {}, "evidenceGrade": {},
+                                        "resultingStatus": {}}
     for iri, props in by_subject.items():
         name = _local(iri)
         if name is None:
@@ -117,6 +136,10 @@ def load_vocabulary(path: Path = ONTOLOGY_PATH) -> Vocabulary:
         types = set(iris(props, RDF + "type"))
         label = texts(props, RDFS + "label") or texts(props, SKOS + "prefLabel")
         definition = texts(props, SKOS + "definition")
+        for link, targets in links.items():
+            found = iris(props, ONT + link)
+            if found:
+                targets[name] = found[0]
         if OWL + "Class" in types:
             classes[name] = Term(name, iri, label, definition)
             parents[name] = {p for p in map(_local, iris(props, RDFS + "subClassOf")) if p}
@@ -138,7 +161,19 @@ def load_vocabulary(path: Path = ONTOLOGY_PATH) -> Vocabulary:
         for scheme, members in schemes.items():
             if ONT + scheme in types:
                 notation = texts(props, SKOS + "notation").get("en", name)
-                members[notation] = Term(notation, iri, label, definition)
+                rank = next((int(o.value) for o in props.get(ONT + "rank", [])
+                             if isinstance(o, ox.Literal)), 0)
+                members[notation] = Concept(notation, iri, label, definition, rank=rank)
+                notations[iri] = notation
+    for scheme in ("Stage", "Outcome"):
+        for concept in schemes[scheme].values():
+            target = links["resultingStatus"].get(_local(concept.iri) or "")
+            concept.resulting_status = notations.get(target) if target else None
+    for name, target in links["defaultStage"].items():
+        if name in predicates:
+            predicates[name].default_stage = notations.get(target)
+    kind_grades = {name: notations[target] for name, target in links["evidenceGrade"].items()
+                   if name in classes and target in notations}
     return Vocabulary(
         classes=classes,
         parents=parents,
@@ -146,4 +181,9 @@ def load_vocabulary(path: Path = ONTOLOGY_PATH) -> Vocabulary:
         statuses=schemes["Status"],
         order_kinds=schemes["OrderKind"],
         confidences=schemes["Confidence"],
+        stances=schemes["Stance"],
+        stages=schemes["Stage"],
+        outcomes=schemes["Outcome"],
+        grades=schemes["Grade"],
+        kind_grades=kind_grades,
     )

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent / "graph"
 LAYERS: list[set[str]] = [
     {"settings", "diagnostics", "vocabulary", "namespaces"},  # schema and vocabulary as data
     {"ledger"},  # readers + the one validator
+    {"evidence"},  # what the evidence is worth: lines, grades, lifecycles, contradictions, time
     {"rdf"},  # records -> statements
     {"store"},  # one interface, three backends
     {"search"},  # the name index, a sink of the build and a reader of the store

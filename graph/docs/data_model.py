@@ -6,7 +6,7 @@ import re
 
 import pyoxigraph as ox
 
-from graph.ledger.model import SourceFacts
+from graph.ledger.model import EntityFacts, Known, SourceFacts
 from graph.namespaces import data_prefixes
 from graph.pipeline import validate_ledger
 from graph.rdf.nquads import NQuadsWriter
@@ -23,7 +23,8 @@ def example_turtle() -> str:
     ledger = result.ledger
     if ledger is None:
         raise ValueError(f"{EXAMPLE} does not validate: {result.report.errors[0].format()}")
-    facts = {sid: SourceFacts(s.publisher, s.archive) for sid, s in ledger.sources.items()}
+    known = Known(entities={e.id: EntityFacts(list(e.types)) for e in ledger.entities.values()},
+                  sources={sid: SourceFacts.of(s) for sid, s in ledger.sources.items()})
     base_iri = get_settings().base_iri
     writer = NQuadsWriter(load_vocabulary(), base_iri)
     lines: list[str] = []
@@ -32,7 +33,7 @@ def example_turtle() -> str:
     for source in ledger.sources.values():
         lines += writer.source(source)
     for cid, claim in ledger.claims.items():
-        lines += writer.claim(cid, claim, facts)
+        lines += writer.claim(cid, claim, known)
     triples = list(ox.parse("\n".join(sorted(set(lines))), format=ox.RdfFormat.N_TRIPLES))
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=data_prefixes(base_iri))
     assert data is not None

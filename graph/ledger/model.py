@@ -94,6 +94,7 @@ class Locator(Record):
 class Reference(Record):
     source: Id
     locator: Locator
+    stance: str | None = None  # supports (the default), denies or qualifies
 
 
 class Entity(Record):
@@ -120,6 +121,8 @@ class Source(Record):
     archive: str | None = None
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     cites: StrList = Field(default_factory=list)
+    copy_of: Id | None = None  # the original this source reproduces (mirror, syndication, scrape)
+    publisher_reason: str | None = None  # why the publisher is `unknown`
     reliability: str | None = None
 
 
@@ -141,6 +144,12 @@ class Claim(Record):
     refs: list[Reference] = Field(default_factory=list)
     confidence: str | None = None
     disputes: Id | None = None
+    published: Date | None = None  # when the decision or fact was made public, if not `date`
+    recorded: Date | None = None  # when the claim entered the ledger
+    follows: Id | None = None  # the step of a case or contract this claim responds to
+    stage: str | None = None  # lifecycle stage; defaults from the predicate
+    outcome: str | None = None  # rulings: upheld, dismissed, set_aside, remitted, reduced
+    round: Id | None = None  # investor claims: the raised_funding claim of the round
 
     @field_validator("value", mode="before")
     @classmethod
@@ -166,12 +175,25 @@ class EntityFacts:
     types: list[str]
 
 
+UNKNOWN_PUBLISHER = "unknown"  # `publisher: unknown` with `publisher_reason:`, said explicitly
+
+
 @dataclass(slots=True)
 class SourceFacts:
-    """What cross-record rules and the RDF writer need of a source once it has streamed past."""
+    """What cross-record rules and the evidence computations need of a source once it has
+    streamed past: who published it, what it copies and cites, its kind and date."""
 
     publisher: str | None
     archive: str | None
+    kind: str = ""
+    copy_of: str | None = None
+    cites: tuple[str, ...] = ()
+    published: PartialDate | None = None
+
+    @classmethod
+    def of(cls, source: Source) -> SourceFacts:
+        return cls(source.publisher, source.archive, source.kind, source.copy_of,
+                   tuple(source.cites), source.published)
 
 
 @dataclass
@@ -186,6 +208,8 @@ class Known:
     sources: dict[str, SourceFacts] = field(default_factory=dict)
     claims: set[str] = field(default_factory=set)
     places: dict[str, int] = field(default_factory=dict)  # id -> file index << 32 | line
+    emitted: set[str] = field(default_factory=set)  # sources handed to the sinks (chains complete)
+    rounds: dict[str, str] = field(default_factory=dict)  # raised_funding claim id -> its subject
 
 
 @dataclass

@@ -17,7 +17,8 @@ import pycountry
 import pyoxigraph as ox
 
 from graph.diagnostics import Diagnostic, Report, did_you_mean, nearest
-from graph.ledger.model import Claim, Entity, Known, Source, SourceFacts
+from graph.ledger import urls
+from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, Source, SourceFacts
 from graph.ledger.positions import Where
 from graph.vocabulary import Vocabulary
 
@@ -97,18 +98,44 @@ def check_source(source: Source, where: Where, vocab: Vocabulary, report: Report
                               f"one of {sorted(vocab.confidences)}"))
     if source.url and not valid_iri(source.url):
         report.add(where.diag(["url"], f"url {source.url!r} is not a valid IRI", IRI_HINT))
+    elif source.url and urls.is_listing(source.url):
+        report.add(where.diag(["url"], f"url {source.url!r} looks like a listing page, not the "
+                              "document itself", "link the article or document the claims rest "
+                              "on (its own page, not a page of a blog or a tag)",
+                              severity="warning"))
+    if source.publisher == UNKNOWN_PUBLISHER and not source.publisher_reason:
+        report.add(where.diag(["publisher"], "publisher 'unknown' needs a reason",
+                              "add `publisher_reason:` (e.g. the copy does not name the outlet)"))
+    if source.copy_of == source.id:
+        report.add(where.diag(["copy_of"], "a source cannot be a copy of itself"))
     if source.archive:
         _check_archive(source, where, source_root, report)
 
 
 def check_source_links(source: Source, where: Where, known: Known, report: Report) -> None:
     """A source's publisher and cited sources exist."""
-    if source.publisher and source.publisher not in known.entities:
+    if (source.publisher and source.publisher != UNKNOWN_PUBLISHER
+            and source.publisher not in known.entities):
         report.add(_unknown(where, ["publisher"], "publisher entity", source.publisher,
                             known.entities))
     for i, cited in enumerate(source.cites):
         if cited not in known.sources:
             report.add(_unknown(where, ["cites", i], "source", cited, known.sources))
+    if source.copy_of and source.copy_of != source.id and source.copy_of not in known.sources:
+        report.add(_unknown(where, ["copy_of"], "source", source.copy_of, known.sources))
+
+
+def tracking_removed(source: Source, where: Where, report: Report) -> Source:
+    """The source with tracking parameters removed from its URL (and a warning saying so)."""
+    if not source.url:
+        return source
+    cleaned, removed = urls.clean(source.url)
+    if not removed and cleaned == source.url:
+        return source
+    what = ", ".join(removed) if removed else "HTML-escaped separators"
+    report.add(where.diag(["url"], f"url carries tracking parameters ({what}); they were removed",
+                          f"write `url: {cleaned}`", severity="warning"))
+    return source.model_copy(update={"url": cleaned})
 
 
 def _unknown(
@@ -201,6 +228,7 @@ def check_claim(cid: str, claim: Claim, where: Where, known: Known, vocab: Vocab
     if claim.confidence and claim.confidence not in vocab.confidences:
         report.add(where.diag(["confidence"], f"unknown confidence {claim.confidence!r}",
                               f"one of {', '.join(vocab.confidences)}"))
+    _check_lifecycle(cid, claim, where, known, vocab, report)
     if claim.disputes and claim.disputes not in known.claims:
         report.add(_unknown(where, ["disputes"], "claim", claim.disputes, known.claims))
     if claim.disputes == cid:
@@ -209,6 +237,10 @@ def check_claim(cid: str, claim: Claim, where: Where, known: Known, vocab: Vocab
         report.add(where.diag([], "claim without a source",
                               "add `refs:` with at least one `- source: <id>` and a `locator:`"))
     for i, ref in enumerate(claim.refs):
+        if ref.stance and ref.stance not in vocab.stances:
+            report.add(where.diag(["refs", i, "stance"], f"unknown stance {ref.stance!r}",
+                                  did_you_mean(ref.stance, vocab.stances)
+                                  or f"one of {', '.join(vocab.stances)}"))
         source = known.sources.get(ref.source)
         if source is None:
             report.add(_unknown(where, ["refs", i, "source"], "source", ref.source, known.sources))
@@ -220,3 +252,36 @@ def check_claim(cid: str, claim: Claim, where: Where, known: Known, vocab: Vocab
                 report.add(where.diag(["refs", i, "locator", "chars"],
                                       f"chars end {ref.locator.chars[1]} is past the end of the "
                                       f"archived text ({length} characters)"))
+
+
+def _check_lifecycle(cid: str, claim: Claim, where: Where, known: Known, vocab: Vocabulary,
+                     report: Report) -> None:
+    """Stage, outcome, the step it follows, the round it joined, and its two dates."""
+    if claim.stage and claim.stage not in vocab.stages:
+        report.add(where.diag(["stage"], f"unknown stage {claim.stage!r}",
+                              did_you_mean(claim.stage, vocab.stages)
+                              or f"one of {', '.join(vocab.stages)}"))
+    if claim.outcome and claim.outcome not in vocab.outcomes:
+        report.add(where.diag(["outcome"], f"unknown outcome {claim.outcome!r}",
+                              did_you_mean(claim.outcome, vocab.outcomes)
+                              or f"one of {', '.join(vocab.outcomes)}"))
+    if claim.follows == cid:
+        report.add(where.diag(["follows"], "a claim cannot follow itself"))
+    elif claim.follows and claim.follows not in known.claims:
+        report.add(_unknown(where, ["follows"], "claim", claim.follows, known.claims))
+    if claim.round:
+        raised_by = known.rounds.get(claim.round)
+        if claim.round not in known.claims:
+            report.add(_unknown(where, ["round"], "claim", claim.round, known.claims))
+        elif raised_by is None:
+            report.add(where.diag(["round"], f"{claim.round!r} is not a funding round",
+                                  "point at a raised_funding claim"))
+        elif claim.object and raised_by != claim.object:
+            report.add(where.diag(["round"], f"round {claim.round!r} was raised by "
+                                  f"{raised_by!r}, not by {claim.object!r}",
+                                  "an investor joins a round of the company it invested in"))
+    if claim.published and claim.date and claim.published.start < claim.date.start:
+        report.add(where.diag(["published"], f"published {claim.published} is before the "
+                              f"date {claim.date}",
+                              "date is when the decision was taken or the fact held; published "
+                              "is when it was made public", severity="warning"))

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from graph.diagnostics import Diagnostic, Report, display_path
 from graph.ledger.explain import explain
 from graph.ledger.model import (
+    UNKNOWN_PUBLISHER,
     Claim,
     Entity,
     EntityFacts,
@@ -43,11 +44,13 @@ from graph.ledger.rules import (
     check_source,
     check_source_links,
     duplicate,
+    tracking_removed,
     unused_source,
 )
 from graph.vocabulary import Vocabulary
 
 MODELS: dict[str, type[BaseModel]] = {"entity": Entity, "source": Source, "claim": Claim}
+FUNDING_ROUND = "raised_funding"  # the predicate whose claims investor claims' `round:` names
 
 
 class Sink(Protocol):
@@ -214,22 +217,33 @@ class Validator:
     def _source(self, source: Source, raw: RawRecord, file: int) -> None:
         if not self._register(source.id, raw, ["id"], file):
             return
-        self.known.sources[source.id] = SourceFacts(source.publisher, source.archive)
         before = len(self.report.items)
+        source = tracking_removed(source, raw.where, self.report)
+        self.known.sources[source.id] = SourceFacts.of(source)
         check_source(source, raw.where, self.vocab, self.report, self.source_root)
         self._since(before)
         self.used.update(source.cites)
-        known = self.known
-        if ((source.publisher is None or source.publisher in known.entities)
-                and all(c in known.sources for c in source.cites)):
+        if source.copy_of:
+            self.used.add(source.copy_of)
+        if self._source_ready(source):
             self._link_and_emit(source, raw.where)
         else:
             self.waiting_sources.append((source, raw.where))
+
+    def _source_ready(self, source: Source) -> bool:
+        """A source goes to the sinks once what it copies and cites went before it, so every
+        chain of copies and citations is complete when a claim's evidence is weighed."""
+        known = self.known
+        return ((source.publisher is None or source.publisher in known.entities
+                 or source.publisher == UNKNOWN_PUBLISHER)
+                and all(c in known.emitted for c in source.cites)
+                and (source.copy_of is None or source.copy_of in known.emitted))
 
     def _link_and_emit(self, source: Source, where: Where) -> None:
         before = len(self.report.items)
         check_source_links(source, where, self.known, self.report)
         self._since(before)
+        self.known.emitted.add(source.id)
         if not self.failed:
             for sink in self.sinks:
                 sink.source(source)
@@ -240,10 +254,13 @@ class Validator:
             return
         known = self.known
         known.claims.add(cid)
+        if claim.predicate == FUNDING_ROUND:
+            known.rounds[cid] = claim.subject
         if (claim.subject in known.entities
                 and (claim.object is None or claim.object in known.entities)
-                and (claim.disputes is None or claim.disputes in known.claims)
-                and all(ref.source in known.sources for ref in claim.refs)):
+                and all(link is None or link in known.claims
+                        for link in (claim.disputes, claim.follows, claim.round))
+                and all(ref.source in known.emitted for ref in claim.refs)):
             self._check_and_emit(cid, claim, raw.where)
         else:
             self.waiting_claims.append((cid, claim, raw.where))
@@ -260,7 +277,15 @@ class Validator:
     # -- end of input ------------------------------------------------------------------------
     def finish(self) -> None:
         """Check what waited for later records, warn about unused sources, close the sinks."""
-        for source, where in self.waiting_sources:
+        waiting = self.waiting_sources
+        while waiting:  # sources whose chains completed later, in dependency order
+            ready = [(s, w) for s, w in waiting if self._source_ready(s)]
+            if not ready:
+                break
+            for source, where in ready:
+                self._link_and_emit(source, where)
+            waiting = [(s, w) for s, w in waiting if s.id not in self.known.emitted]
+        for source, where in waiting:  # unknown or circular links: reported by the link check
             self._link_and_emit(source, where)
         for cid, claim, where in self.waiting_claims:
             self._check_and_emit(cid, claim, where)

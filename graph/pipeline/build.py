@@ -87,18 +87,21 @@ class BuildResult:
 def run(inputs: Sequence[tuple[Path, str | Reader]], settings: Settings | None = None, *,
         publish: bool = True, shacl: bool = True, keep_ledger: bool = False,
         keep_text: bool = False, keep_nquads: Path | None = None,
-        progress: Progress | None = None, extra_sinks: Sequence[Sink] = ()) -> BuildResult:
+        progress: Progress | None = None, extra_sinks: Sequence[Sink] = (),
+        as_of: dt.date | None = None) -> BuildResult:
     """Validate ``inputs`` as one ledger and, when valid and ``publish`` is set, make it live.
 
     Nothing is published unless every record passed (and SHACL, with ``shacl``); a failed run
-    leaves the live store as it was and, on a first build, no store folder at all.
+    leaves the live store as it was and, on a first build, no store folder at all. With
+    ``as_of``, the graph is built as it was known on that date (see graph/evidence/timing.py).
     """
     settings = settings or get_settings()
     vocab = load_vocabulary()
     resolved = [(path, READERS[r] if isinstance(r, str) else r) for path, r in inputs]
     needs_rdf = publish or shacl or keep_text or keep_nquads is not None
     with _staging(settings, publish) as staging:
-        nquads = NQuadsSink(staging / "data.nq", vocab, settings.base_iri) if needs_rdf else None
+        nquads = NQuadsSink(staging / "data.nq", vocab, settings.base_iri,
+                                                 as_of) if needs_rdf else None
         search = SearchSink() if publish else None
         ledger = LedgerSink() if keep_ledger else None
         sinks: list[Sink] = [s for s in (nquads, search, ledger) if s is not None]

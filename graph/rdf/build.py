@@ -10,6 +10,7 @@ same build id, without sorting millions of lines in memory.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +18,11 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from graph.evidence import contradictions, lifecycle
+from graph.evidence.timing import happened_by, known_since
 from graph.ledger.model import Claim, Entity, Known, Source
-from graph.rdf.nquads import NQuadsWriter
+from graph.namespaces import ONT, XSD
+from graph.rdf.nquads import NQuadsWriter, lit
 from graph.vocabulary import ONTOLOGY_PATH, Vocabulary
 
 FLUSH_LINES = 50_000
@@ -37,9 +41,17 @@ class NQuadsSink:
     never lies around; ``build_id`` is set only when the whole ledger was written.
     """
 
-    def __init__(self, path: Path, vocab: Vocabulary, base_iri: str) -> None:
+    def __init__(self, path: Path, vocab: Vocabulary, base_iri: str,
+                 as_of: dt.date | None = None) -> None:
         self.path = path
+        self.vocab = vocab
+        self.base = base_iri
+        self.as_of = as_of
         self.writer = NQuadsWriter(vocab, base_iri)
+        # What the whole-ledger evidence rules need, kept small: lifecycle steps of claims
+        # that have a stage, and the compared facts of dated claims (see graph.evidence).
+        self.steps: list[lifecycle.Step] = []
+        self.facts: dict[str, contradictions.Facts] = {}
         self.file: IO[bytes] | None = path.open("wb")
         self.digest = hashlib.sha256()
         self.buffer: list[str] = []
@@ -69,7 +81,49 @@ class NQuadsSink:
         self._add(self.writer.source(source))
 
     def claim(self, cid: str, claim: Claim, known: Known) -> None:
-        self._add(self.writer.claim(cid, claim, known.sources))
+        if self.as_of is not None and not self._known_by_then(claim, known):
+            return
+        self._add(self.writer.claim(cid, claim, known, self.as_of))
+        step = lifecycle.Step.of(cid, claim, self.vocab)
+        if step.stage or step.follows:
+            self.steps.append(step)
+        facts = contradictions.facts_of(cid, claim)
+        if facts is not None:
+            self.facts[cid] = facts
+        for found in contradictions.declared(cid, claim):
+            self._add(self._contradiction(found))
+
+    def _known_by_then(self, claim: Claim, known: Known) -> bool:
+        assert self.as_of is not None
+        since = known_since([r.source for r in claim.refs], known.sources)
+        return happened_by(claim, self.as_of) and (since is None or since.start <= self.as_of)
+
+    def _contradiction(self, found: contradictions.Contradiction) -> list[str]:
+        c = f"<{self.writer.clm}{found.claim}>"
+        if found.kind == "denied":
+            return [f"{c} <{ONT}contradiction> {lit(f'denied by {found.other} ({found.detail})')} ."]
+        other = f"<{self.writer.clm}{found.other}>"
+        return [f"{c} <{ONT}contradicts> {other} .", f"{other} <{ONT}contradicts> {c} ."]
+
+    def _derived(self) -> list[str]:
+        """Statements only the whole ledger can give: case statuses and found contradictions."""
+        out = []
+        case_of: dict[str, str] = {}
+        for case in lifecycle.cases(self.steps):
+            status = case.status(self.vocab, self.as_of)
+            for step in case.steps:
+                case_of[step.cid] = case.root
+                c = f"<{self.writer.clm}{step.cid}>"
+                out.append(f"{c} <{ONT}case> {lit(case.root)} .")
+                if status is not None:
+                    out.append(f"{c} <{ONT}caseStatus> {self.writer.statuses[status[0]]} .")
+        for found in contradictions.incompatible(self.facts, case_of):
+            out += self._contradiction(found)
+            out.append(f"<{self.writer.clm}{found.claim}> <{ONT}contradiction> "
+                       f"{lit(found.detail)} .")
+        if self.as_of is not None:
+            out.append(f'<{self.base}> <{ONT}asOf> "{self.as_of.isoformat()}"^^<{XSD}date> .')
+        return out
 
     def abandon(self) -> None:
         if self.file is not None:
@@ -81,6 +135,7 @@ class NQuadsSink:
     def close(self) -> None:
         if self.file is None:
             return
+        self._add(self._derived())
         self._flush()
         self.file.close()
         self.file = None

@@ -10,11 +10,15 @@ no-op and is skipped; the IRI shapes are read off ``Iris`` once, so a change the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
 from decimal import Decimal
 
+from graph.evidence.grade import grade_of
+from graph.evidence.lines import independent_lines
+from graph.evidence.timing import known_since, visible_refs
 from graph.ledger.dates import PartialDate
-from graph.ledger.model import Claim, Entity, LangText, Source, SourceFacts
+from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, LangText, Source
+from graph.ledger.urls import host
 from graph.namespaces import DCTERMS as DCT
 from graph.namespaces import ONT, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from graph.rdf.iris import Iris
@@ -72,10 +76,16 @@ class NQuadsWriter:
             "kind", "role", "confidence", "note", "disputes", "sourceCount",
             "independentSourceCount", "hasReference", "source", "locator", "paragraph", "line",
             "page", "section", "charStart", "charEnd", "country", "founded_on", "wikidata",
-            "identifier", "sha256", "cites", "reliability")}
+            "identifier", "sha256", "cites", "reliability", "copyOf", "host",
+            "publisherUnknownReason", "stance", "evidenceGrade", "evidenceReason", "knownSince",
+            "publishedDate", "recorded", "follows", "stage", "outcome", "round",
+            "startDatePrecision", "endDatePrecision", "publishedDatePrecision")}
         self.p = p
         self.a = f"<{RDF}type>"
         self.statuses = {name: f"<{term.iri}>" for name, term in vocab.statuses.items()}
+        self.concepts = {scheme: {name: f"<{term.iri}>" for name, term in terms.items()}
+                         for scheme, terms in (("stance", vocab.stances), ("stage", vocab.stages),
+                                               ("outcome", vocab.outcomes), ("grade", vocab.grades))}
 
     def entity(self, e: Entity) -> list[str]:
         s, p, a = f"<{self.ent}{e.id}>", self.p, self.a
@@ -104,7 +114,9 @@ class NQuadsWriter:
         title = lit(src.title)
         out = [f"{s} {a} <{ONT}Source> .", f"{s} {a} <{ONT}{src.kind}> .",
                f"{s} <{DCT}title> {title} .", f"{s} <{RDFS}label> {title} ."]
-        if src.publisher:
+        if src.publisher == UNKNOWN_PUBLISHER:
+            out.append(f"{s} {p['publisherUnknownReason']} {lit(src.publisher_reason or '')} .")
+        elif src.publisher:
             out.append(f"{s} <{DCT}publisher> <{self.ent}{src.publisher}> .")
         out += [f"{s} <{DCT}creator> {lit(author)} ." for author in src.author]
         if src.published:
@@ -114,6 +126,9 @@ class NQuadsWriter:
             out.append(f"{s} <{DCT}language> {lit(src.language)} .")
         if src.url:
             out.append(f"{s} <{SCHEMA}url> <{src.url}> .")
+            out.append(f"{s} {p['host']} {lit(host(src.url))} .")
+        if src.copy_of:
+            out.append(f"{s} {p['copyOf']} <{self.src}{src.copy_of}> .")
         if src.sha256:
             out.append(f"{s} {p['sha256']} {lit(src.sha256)} .")
         if src.archive:
@@ -123,8 +138,11 @@ class NQuadsWriter:
             out.append(f"{s} {p['reliability']} {lit(src.reliability)} .")
         return out
 
-    def claim(self, cid: str, claim: Claim, sources: Mapping[str, SourceFacts]) -> list[str]:
+    def claim(self, cid: str, claim: Claim, known: Known, as_of: dt.date | None = None
+              ) -> list[str]:
+        """The claim's statements; with ``as_of``, only the references published by then."""
         p, a = self.p, self.a
+        sources = known.sources
         c = f"<{self.clm}{cid}>"
         subject = f"<{self.ent}{claim.subject}>"
         predicate = f"<{ONT}{claim.predicate}>"
@@ -148,6 +166,25 @@ class NQuadsWriter:
             out.append(f"{c} {p['endDate']} {date(claim.end)} .")
         if claim.date is not None:
             out.append(f"{c} {p['datePrecision']} {lit(claim.date.precision)} .")
+        if claim.start is not None:
+            out.append(f"{c} {p['startDatePrecision']} {lit(claim.start.precision)} .")
+        if claim.end is not None:
+            out.append(f"{c} {p['endDatePrecision']} {lit(claim.end.precision)} .")
+        if claim.published is not None:
+            out.append(f"{c} {p['publishedDate']} {date(claim.published)} .")
+            out.append(f"{c} {p['publishedDatePrecision']} {lit(claim.published.precision)} .")
+        if claim.recorded is not None:
+            out.append(f"{c} {p['recorded']} {date(claim.recorded)} .")
+        if claim.follows:
+            out.append(f"{c} {p['follows']} <{self.clm}{claim.follows}> .")
+        if claim.round:
+            out.append(f"{c} {p['round']} <{self.clm}{claim.round}> .")
+        stage = self.concepts["stage"].get(claim.stage or "")
+        if stage:
+            out.append(f"{c} {p['stage']} {stage} .")
+        outcome = self.concepts["outcome"].get(claim.outcome or "")
+        if outcome:
+            out.append(f"{c} {p['outcome']} {outcome} .")
         if claim.amount is not None:
             out.append(f"{c} {p['amount']} {number(claim.amount)} .")
         if claim.currency:
@@ -164,18 +201,29 @@ class NQuadsWriter:
             out += [f"{c} {p['note']} {lang_lit(text, lang)} ." for lang, text in claim.note.items()]
         if claim.disputes:
             out.append(f"{c} {p['disputes']} <{self.clm}{claim.disputes}> .")
-        distinct = sorted({ref.source for ref in claim.refs})
-        publishers = {sources[s].publisher or s for s in distinct if s in sources}
+        shown = visible_refs(claim, sources, as_of)
+        refs = [claim.refs[i] for i in shown]
+        distinct = sorted({ref.source for ref in refs})
+        supporting = [ref.source for ref in refs if ref.stance != "denies"]
         out.append(f"{c} {p['sourceCount']} {typed(len(distinct), 'integer')} .")
-        out.append(f"{c} {p['independentSourceCount']} {typed(len(publishers), 'integer')} .")
+        lines = independent_lines(supporting, sources)
+        out.append(f"{c} {p['independentSourceCount']} {typed(lines, 'integer')} .")
+        grade = grade_of(supporting, sources, known.entities, self.vocab)
+        if grade is not None:
+            out.append(f"{c} {p['evidenceGrade']} {self.concepts['grade'][grade.notation]} .")
+            out.append(f"{c} {p['evidenceReason']} {lit(grade.explain())} .")
+        since = known_since(supporting, sources)
+        if since is not None:
+            out.append(f"{c} {p['knownSince']} {date(since)} .")
         out += [f"{c} <{PROV}wasDerivedFrom> <{self.src}{s}> ." for s in distinct]
-        for index, ref in enumerate(claim.refs, start=1):
+        for index, ref in ((i + 1, claim.refs[i]) for i in shown):
             before, between, after = self.ref_parts
             r = f"<{before}{cid}{between}{index}{after}>"
             loc = ref.locator
             out += [f"{c} {p['hasReference']} {r} .", f"{r} {a} <{ONT}Reference> .",
                     f"{r} {p['source']} <{self.src}{ref.source}> .",
-                    f"{r} {p['locator']} {lit(loc.text())} ."]
+                    f"{r} {p['locator']} {lit(loc.text())} .",
+                    f"{r} {p['stance']} {self.concepts['stance'][ref.stance or 'supports']} ."]
             if loc.paragraph is not None:
                 out.append(f"{r} {p['paragraph']} {typed(loc.paragraph, 'integer')} .")
             if loc.line is not None:
