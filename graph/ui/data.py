@@ -25,7 +25,7 @@ from graph.search import search as search_entities
 from graph.settings import get_settings
 from graph.store import BuildInfo, Store, StoreError, Table, open_store
 from graph.ui.model import Profile, load_profile
-from graph.ui.network import NetworkView, explorer_view, filter_graph
+from graph.ui.network import NetworkView, ego_graph, explorer_view, filter_graph
 
 StoreKey = tuple[str, str, str, str]
 
@@ -162,21 +162,28 @@ def graph_options() -> GraphOptions:
 def _explorer(key: StoreKey, build: str, lang: str, predicates: tuple[str, ...] | None,
               entity_types: tuple[str, ...] | None, min_sources: int,
               countries: tuple[str, ...], date_from: str | None, date_to: str | None,
-              include_undated: bool, measure: Measure, max_nodes: int) -> NetworkView:
+              include_undated: bool, measure: Measure, max_nodes: int, focus: str | None,
+              radius: int) -> NetworkView:
     graph = cached_project(_open(key), predicates=predicates, entity_types=entity_types,
                            min_sources=min_sources, lang=lang)
     filtered = filter_graph(graph, countries=countries, date_from=date_from, date_to=date_to,
                             include_undated=include_undated)
-    return explorer_view(filtered, measure=measure, max_nodes=max_nodes, lang=lang)
+    if focus is not None:
+        filtered = ego_graph(filtered, focus, radius)
+    return explorer_view(filtered, measure=measure, max_nodes=max_nodes, lang=lang, focus=focus)
 
 
 def explorer(lang: str, *, predicates: tuple[str, ...] | None, entity_types: tuple[str, ...] | None,
              min_sources: int, countries: tuple[str, ...], date_from: str | None,
              date_to: str | None, include_undated: bool, measure: Measure,
-             max_nodes: int) -> NetworkView:
-    """The network explorer's filtered, measured and capped picture (cached per build)."""
+             max_nodes: int, focus: str | None = None, radius: int = 1) -> NetworkView:
+    """The network explorer's filtered, measured and capped picture (cached per build).
+
+    With ``focus``, only the entities within ``radius`` claims of it (its ego network).
+    """
     return _explorer(store_key(), build_id(), lang, predicates, entity_types, min_sources,
-                     countries, date_from, date_to, include_undated, measure, max_nodes)
+                     countries, date_from, date_to, include_undated, measure, max_nodes,
+                     focus, radius)
 
 
 def _predicate_values(name: str, predicates: tuple[str, ...], **params: str) -> pd.DataFrame:
@@ -201,3 +208,12 @@ def task_sources(predicates: tuple[str, ...]) -> pd.DataFrame:
 def sources(lang: str) -> pd.DataFrame:
     """``ui-sources``, empty cells as ''."""
     return named("ui-sources", lang=lang).fillna("")
+
+
+def entity_labels(entity_ids: list[str], lang: str) -> dict[str, str]:
+    """Labels of the given entities (asked language, else English, else French)."""
+    if not entity_ids:
+        return {}
+    frame = _with_values("ui-entity-labels", "e", [iris().entity(e) for e in entity_ids],
+                         lang=lang)
+    return {str(e): str(lb) for e, lb in zip(frame["entity"], frame["label"], strict=True) if lb}

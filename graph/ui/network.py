@@ -116,11 +116,20 @@ def scores_of(measured: Centrality) -> dict[str, float]:
     return {n: float(getattr(s, measured.by)) for n, s in measured.scores.items()}
 
 
+def ego_graph(graph: nx.MultiDiGraph, focus: str, radius: int = 1) -> nx.MultiDiGraph:
+    """The entities within ``radius`` claims of ``focus`` (either direction) and their claims."""
+    if focus not in graph:
+        return nx.MultiDiGraph(**graph.graph)
+    near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus,
+                                                 cutoff=radius)
+    return graph.subgraph(near).copy()
+
+
 def explorer_view(graph: nx.MultiDiGraph, *, measure: Measure = "pagerank",
-                  max_nodes: int = 150, lang: str = "en") -> NetworkView:
+                  max_nodes: int = 150, lang: str = "en", focus: str | None = None) -> NetworkView:
     """The explorer's picture: nodes sized by ``measure``, the most central ``max_nodes`` kept."""
     measured = centrality(graph, top=10, by=measure)
-    view = view_of(graph, scores_of(measured), max_nodes=max_nodes, lang=lang)
+    view = view_of(graph, scores_of(measured), max_nodes=max_nodes, lang=lang, focus=focus)
     view.measure = measure
     view.betweenness_samples = measured.betweenness_samples
     return view

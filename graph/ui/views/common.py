@@ -13,6 +13,7 @@ from graph.ui.labels import class_label, entity_types
 
 PROFILE_PAGE = "pages/profile.py"
 LANG_KEY = "ui_lang"
+CURRENT_ENTITY = "current_entity"  # the last profile opened: the network centres on it
 
 
 def lang() -> str:
@@ -61,6 +62,7 @@ def claims_table(frame: pd.DataFrame, *, key: str | None = None, height: int | s
                                                       display_text=tr("col.open")),
         "claim": st.column_config.TextColumn(tr("col.claim")),
         "locator": st.column_config.TextColumn(tr("col.locator")),
+        "claim_page": st.column_config.LinkColumn(tr("col.claim"), display_text=tr("col.open")),
     }
     shown = frame.drop(columns=[c for c in hide if c in frame.columns])
     config = {name: column for name, column in config.items() if name in shown.columns}
@@ -69,8 +71,13 @@ def claims_table(frame: pd.DataFrame, *, key: str | None = None, height: int | s
 
 
 def search_box(key: str, *, label_key: str = "home.search_label") -> None:
-    """A search field listing matching entities as links to their profiles."""
-    query = st.text_input(tr(label_key), key=key, placeholder=tr("home.search_placeholder"))
+    """A search field listing matching entities as links to their profiles, as one types.
+
+    ``live`` sends the text after a 250 ms pause in typing (no Enter needed); the results are
+    links, so Tab moves to them and Enter opens one.
+    """
+    query = st.text_input(tr(label_key), key=key, placeholder=tr("home.search_placeholder"),
+                          live=True, type="search")
     if not query or not query.strip():
         return
     matches = data.search(query, lang(), limit=10)

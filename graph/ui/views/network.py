@@ -8,10 +8,11 @@ import streamlit as st
 
 from graph.ui import data
 from graph.ui.charts import country_name
+from graph.ui.escape import md
 from graph.ui.labels import class_label, predicate_label
 from graph.ui.tables import profile_link
-from graph.ui.views.common import lang, need_build, open_profile, tr
-from graph.ui.views.graphview import draw, legend
+from graph.ui.views.common import CURRENT_ENTITY, lang, need_build, open_profile, tr
+from graph.ui.views.graphview import draw, legend_html
 from graph.vocabulary import load_vocabulary
 
 MEASURES = ("pagerank", "betweenness", "degree", "claims")
@@ -63,12 +64,30 @@ def _filters() -> dict[str, object]:
     }
 
 
+def _focus() -> tuple[str | None, int]:
+    """The entity to centre on: ``?entity=``, else the last profile opened, else none."""
+    focus = st.query_params.get("entity") or st.session_state.get(CURRENT_ENTITY)
+    if not focus:
+        return None, 1
+    label = focus
+    found = data.profile(str(focus), lang())
+    if found is not None:
+        label = found.label
+    row = st.container(horizontal=True, vertical_alignment="center")
+    with row:
+        centred = st.toggle(tr("network.centre", name=md(label)), value=True, key="net_centre")
+        radius = st.segmented_control(tr("network.radius"), (1, 2), default=1, key="net_radius",
+                                      format_func=lambda r: tr(f"network.radius_{r}"))
+    return (str(focus) if centred else None), int(radius or 1)
+
+
 def render() -> None:
     st.title(tr("network.title"))
     st.caption(tr("network.intro"))
     need_build()
     filters = _filters()
-    view = data.explorer(lang(), **filters)  # type: ignore[arg-type]
+    focus, radius = _focus()
+    view = data.explorer(lang(), **filters, focus=focus, radius=radius)  # type: ignore[arg-type]
     if not view.nodes:
         st.info(tr("network.empty"))
         return
@@ -78,14 +97,10 @@ def render() -> None:
         st.warning(tr("network.capped", shown=len(view.nodes), total=view.total_nodes))
     if view.betweenness_samples:
         st.caption(tr("network.sampled", k=view.betweenness_samples))
-    graph_col, side_col = st.columns([3, 1])
-    with graph_col:
-        clicked = draw(view, height=640)
-        if clicked:
-            open_profile(clicked)
-    with side_col:
-        st.subheader(tr("network.legend"))
-        legend(view)
+    clicked = draw(view, height=640)
+    legend_html(view)
+    if clicked and clicked != focus:
+        open_profile(clicked)
     st.subheader(tr("network.top", measure=tr(f"network.measure_{view.measure}")))
     top = sorted(view.nodes, key=lambda n: -n.score)[:25]
     frame = pd.DataFrame({

@@ -18,7 +18,7 @@ def _pick(column: DeltaGenerator, role: str, default: str | None) -> str | None:
     """A search field and a choice among its matches; ``?from=``/``?to=`` preselect an id."""
     with column:
         query = st.text_input(tr(f"paths.{role}"), key=f"path_{role}_query",
-                              placeholder=tr("home.search_placeholder"))
+                              placeholder=tr("home.search_placeholder"), live=True, type="search")
         options: dict[str, str] = {}
         if default and not query:
             found = data.profile(default, lang())
@@ -42,7 +42,8 @@ def _sources_table() -> dict[str, dict[str, str]]:
 def _hop(index: int, hop: Hop, labels: dict[str, str], sources: dict[str, dict[str, str]]) -> None:
     subject, obj = labels.get(hop.subject, hop.subject), labels.get(hop.object, hop.object)
     verb = predicate_label(hop.predicate, lang())
-    qualifiers = [q for q in (format_date(hop.date), status_label(hop.status, lang())) if q]
+    qualifiers = [q for q in (format_date(hop.date, hop.date_precision),
+                              status_label(hop.status, lang())) if q]
     text = f"{index}\\. **{md(subject)}** {md(verb)} **{md(obj)}**"
     if qualifiers:
         text += f" ({md(', '.join(qualifiers))})"

@@ -26,8 +26,8 @@ from graph.ui.labels import (
 from graph.ui.model import ClaimView, Profile, Reference
 from graph.ui.network import neighbourhood_view
 from graph.ui.tables import profile_claims
-from graph.ui.views.common import entity_link, lang, need_build, open_profile, search_box, tr
-from graph.ui.views.graphview import draw
+from graph.ui.views.common import CURRENT_ENTITY, entity_link, lang, need_build, open_profile, search_box, tr
+from graph.ui.views.graphview import draw, legend_html
 
 CARDS_MAX = 60  # cards drawn per section on demand; the table holds every claim
 TABLE_ROWS = 12  # rows visible before a section's table scrolls
@@ -177,7 +177,8 @@ def _network(profile: Profile) -> None:
     if len(view.nodes) < 2:
         st.caption(tr("profile.no_network"))
         return
-    clicked = draw(view, height=420)
+    clicked = draw(view, height=460)
+    legend_html(view)
     if clicked and clicked != profile.id:
         open_profile(clicked)
     if view.capped:
@@ -289,6 +290,7 @@ def render() -> None:
         st.error(tr("profile.not_found", id=md(entity_id)))
         search_box("profile_search", label_key="profile.search_label")
         return
+    st.session_state[CURRENT_ENTITY] = profile.id
     _identity(profile)
     _figures(profile)
     sections: dict[str, list[ClaimView]] = {}

@@ -9,8 +9,8 @@ import streamlit as st
 from graph.search import normalize
 from graph.ui import data
 from graph.ui.escape import md, md_link
-from graph.ui.labels import class_label, format_date
-from graph.ui.tables import claims_display
+from graph.ui.labels import class_label, format_date, format_locator, url_host
+from graph.ui.tables import claim_page, claims_display
 from graph.ui.views.common import claims_table, lang, need_build, tr
 
 
@@ -25,7 +25,11 @@ def _frame() -> pd.DataFrame:
     frame["published"] = [format_date(d, p or None) for d, p in zip(frame["issued"],
                                                                     frame["precision"],
                                                                     strict=True)]
-    frame["url"] = frame["url"].where(frame["url"].str.match(r"^https?://"), None)
+    links = frame["url"].astype(str)
+    frame["host"] = [h or url_host(u) for h, u in zip(frame["host"], links, strict=True)]
+    # Only http(s) links are links; a local path (an archived file) stays as text.
+    frame["url"] = links.where(links.str.match(r"^https?://"), "")
+    frame["path"] = links.where(~links.str.match(r"^https?://"), "")
     return frame
 
 
@@ -51,15 +55,22 @@ def _filter(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _details(source_id: str, frame: pd.DataFrame) -> None:
-    row = frame.set_index("source").loc[source_id]
+    row = frame.drop_duplicates("source").set_index("source").loc[source_id]
     titles = dict(zip(frame["source"], frame["title"], strict=True))
-    st.subheader(md(row["title"] or source_id))
+    st.subheader(md(row["title"] or source_id), anchor=False)
     facts = [md(row["kind_label"])]
-    for value in (row["publisher_label"], row["published"], row["language"], row["reliability"]):
+    for value in (row["publisher_label"] or row["publisher_unknown"], row["published"],
+                  row["language"], row["reliability"]):
         if value:
             facts.append(md(value))
     if row["url"]:
-        facts.append(md_link(tr("sources.open"), row["url"]))
+        facts.append(md_link(f"{tr('sources.open')} ({row['host']})", row["url"]))
+    elif row["path"]:
+        facts.append(f"`{str(row['path']).replace('`', '')}`")
+    else:
+        facts.append(md(tr("sources.no_url")))
+    if row["copy_of"]:
+        facts.append(md(tr("sources.copy_of", title=titles.get(row["copy_of"], row["copy_of"]))))
     st.markdown(" · ".join(facts))
     cites = [c for c in str(row["cites"]).split() if c]
     cited_by = [s for s, c in zip(frame["source"], frame["cites"], strict=True)
@@ -71,8 +82,9 @@ def _details(source_id: str, frame: pd.DataFrame) -> None:
     claims = data.source_claims(source_id, lang()).fillna("")
     st.markdown(f"**{md(tr('sources.supports', n=len(claims)))}**")
     shown = claims_display(claims, lang())
-    shown["locator"] = list(claims["locator"])
-    claims_table(shown, key="src_claims", hide=("sources",))
+    shown["locator"] = [format_locator(x, lang()) for x in claims["locator"]]
+    shown["claim_page"] = [claim_page(c) for c in claims["claim"]]
+    claims_table(shown, key="src_claims", hide=("sources", "claim"))
 
 
 def render() -> None:
@@ -84,7 +96,7 @@ def render() -> None:
     st.caption(tr("sources.count", shown=len(frame), total=len(everything)))
     st.dataframe(
         frame[["title", "kind_label", "publisher_label", "published", "language", "claims",
-               "reliability", "url", "source"]],
+               "reliability", "host", "url", "source"]],
         hide_index=True, key="src_table", column_config={
             "title": st.column_config.TextColumn(tr("col.title"), width="large"),
             "kind_label": st.column_config.TextColumn(tr("col.kind")),
@@ -93,6 +105,7 @@ def render() -> None:
             "language": st.column_config.TextColumn(tr("col.language")),
             "claims": st.column_config.NumberColumn(tr("col.claims")),
             "reliability": st.column_config.TextColumn(tr("col.reliability")),
+            "host": st.column_config.TextColumn(tr("sources.host")),
             "url": st.column_config.LinkColumn(tr("col.link"), display_text=tr("sources.open")),
             "source": st.column_config.TextColumn(tr("col.id")),
         })
@@ -100,9 +113,16 @@ def render() -> None:
         return
     titles = dict(zip(frame["source"], frame["title"], strict=True))
     options = list(frame["source"])
-    asked = st.query_params.get("source")  # ?source=ID links straight to one source
-    chosen = st.selectbox(tr("sources.pick"), options, key="src_pick",
-                          index=options.index(asked) if asked in options else 0,
+    # ?source=ID is the source's stable address; picking another source updates it.
+    asked = st.query_params.get("source")
+    if asked in options and st.session_state.get("src_seen") != asked:
+        st.session_state["src_pick"] = st.session_state["src_seen"] = asked
+    chosen = st.selectbox(tr("sources.pick"), options, key="src_pick", on_change=_picked,
                           format_func=lambda s: f"{titles.get(s) or s} [{s}]")
     if chosen:
         _details(str(chosen), everything)
+
+
+def _picked() -> None:
+    chosen = str(st.session_state.get("src_pick") or "")
+    st.query_params["source"] = st.session_state["src_seen"] = chosen

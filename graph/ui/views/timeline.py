@@ -38,8 +38,17 @@ def _window() -> tuple[str, str, int, int] | None:
 
 
 def _frame(start: str, end: str) -> pd.DataFrame:
+    """One row per claim (the query may repeat a claim), every end labelled."""
     frame = data.named("ui-timeline", lang=lang(), start=start, end=end).fillna("")
-    frame["when"] = pd.to_datetime(frame["date"], errors="coerce")
+    frame = frame.drop_duplicates("claim").reset_index(drop=True)
+    missing = sorted({i for column in ("subject", "object")
+                      for i, lb in zip(frame[column], frame[f"{column}_label"], strict=True)
+                      if i and not lb})
+    labels = data.entity_labels(missing, lang())
+    for column in ("subject", "object"):
+        frame[f"{column}_label"] = [lb or labels.get(i, i) for i, lb in
+                                    zip(frame[column], frame[f"{column}_label"], strict=True)]
+    frame["when"] = pd.to_datetime(frame["date"].str[:10], errors="coerce")
     return frame[frame["when"].notna()]
 
 
@@ -84,8 +93,10 @@ def render() -> None:
     if window is None:
         st.info(tr("timeline.empty"))
         return
-    start, end, total, _ = window
+    start, end, total, first = window
     frame = _frame(start, end)
+    if start <= f"{first:04d}-01-01":  # the whole span is read: count what was read
+        total = len(frame)
     shown = _filter(frame)
     st.caption(tr("timeline.count", shown=len(shown), total=total))
     if shown.empty:
