@@ -133,3 +133,14 @@ def amount_number(value: object) -> float | None:
     """An amount as a number for sorting and CSV (None when absent or not a number)."""
     number = _decimal(value if isinstance(value, str) else None)
     return float(number) if number is not None else None
+
+
+def format_compact(value: float, currency: str, lang: str) -> str:
+    """A large amount in few characters for key figures: '95.7 M EUR', '1.2 bn USD'."""
+    for size, unit in ((1e9, {"en": "bn", "fr": "Md"}), (1e6, {"en": "M", "fr": "M"}),
+                       (1e3, {"en": "k", "fr": "k"})):
+        if abs(value) >= size:
+            text = f"{value / size:.1f}".removesuffix(".0")
+            text = text.replace(".", ",") if lang == "fr" else text
+            return f"{text} {unit.get(lang, unit['en'])} {currency}".strip()
+    return format_amount(f"{value:.2f}", currency, lang)

@@ -3,7 +3,7 @@ entity's timeline and neighbourhood, and downloads (subgraph and cited dossier).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 import pandas as pd
@@ -11,7 +11,7 @@ import streamlit as st
 
 from graph.ui import data
 from graph.ui.charts import country_name, status_colors, timeline_figure
-from graph.ui.dossier import dossier_markdown
+from graph.ui.dossier import dossier_html, dossier_markdown
 from graph.ui.downloads import RDF_FORMATS, claims_csv, subgraph
 from graph.ui.escape import html_text, md, md_link
 from graph.ui.families import ORDER as FAMILY_ORDER
@@ -19,7 +19,7 @@ from graph.ui.families import REGULATORY, family_of
 from graph.ui.labels import (
     amount_number,
     class_label,
-    format_amount,
+    format_compact,
     predicate_label,
     status_label,
 )
@@ -165,11 +165,23 @@ def _downloads(profile: Profile) -> None:
     columns[0].download_button(tr("profile.download_csv"), data=claims_csv(profile),
                                file_name=f"{profile.id}-claims.csv", mime="text/csv",
                                icon=":material/table:", on_click="ignore", key="dl-csv")
+    facts = {str(r["source"]): {str(k): str(v) for k, v in r.items()}
+             for r in data.sources(lang()).to_dict("records")}
     columns[1].download_button(
         tr("profile.download_dossier"),
-        data=dossier_markdown(profile, info.build_id, info.built_at).encode("utf-8"),
+        data=partial(_dossier, dossier_markdown, profile, info.build_id, info.built_at, facts),
         file_name=f"{profile.id}-dossier.md", mime="text/markdown",
         icon=":material/description:", on_click="ignore", key="dl-dossier")
+    columns[0].download_button(
+        tr("profile.download_dossier_html"),
+        data=partial(_dossier, dossier_html, profile, info.build_id, info.built_at, facts),
+        file_name=f"{profile.id}-dossier.html", mime="text/html",
+        icon=":material/print:", on_click="ignore", key="dl-dossier-html")
+
+
+def _dossier(render: Callable[..., str], *args: object) -> bytes:
+    """A dossier built when it is downloaded, not on every page run."""
+    return render(*args).encode("utf-8")
 
 
 def _network(profile: Profile) -> None:
@@ -208,7 +220,7 @@ def _figures(profile: Profile) -> None:
     if customers:
         figures.append((tr("profile.fig_customers"), str(len(customers))))
     for column, (name, value) in zip(st.columns(len(figures)), figures, strict=True):
-        column.metric(name, value)
+        column.metric(name, value, help=value)
 
 
 def _totals(claims: Iterable[ClaimView]) -> str:
@@ -218,7 +230,7 @@ def _totals(claims: Iterable[ClaimView]) -> str:
         number = amount_number(claim.amount_value)
         if number is not None:
             sums[claim.currency] = sums.get(claim.currency, 0.0) + number
-    return " + ".join(format_amount(f"{v:.2f}", c, lang()) for c, v in sorted(sums.items()))
+    return " + ".join(format_compact(v, c, lang()) for c, v in sorted(sums.items()))
 
 
 def _index(sections: dict[str, list[ClaimView]]) -> None:

@@ -9,6 +9,7 @@ from graph.named_queries import NamedQuery, named_queries
 from graph.settings import get_settings
 from graph.ui import data
 from graph.ui.escape import md, md_link
+from graph.ui.i18n import strings
 from graph.ui.sparql import Answer, GuardedRunner
 from graph.ui.views.common import need_build, tr
 
@@ -38,7 +39,9 @@ def _load_example() -> None:
 
 def _show(answer: Answer) -> None:
     if answer.kind == "error":
-        st.error(answer.message)
+        # The engine's message can hold grammar with '*', '[' and '|': shown as code, not Markdown.
+        st.error(tr("sparql.error"))
+        st.code(answer.message, language=None, wrap_lines=True)
         return
     if answer.kind == "boolean":
         st.success(tr("sparql.answer_yes") if answer.boolean else tr("sparql.answer_no"))
@@ -54,6 +57,11 @@ def _show(answer: Answer) -> None:
                                icon=":material/download:")
 
 
+def _title(name: str, query: NamedQuery) -> str:
+    """The example's title in the reader's language (French titles live in strings.yaml)."""
+    return tr(f"queries.{name}") if f"queries.{name}" in strings() else query.title
+
+
 def render() -> None:
     st.title(tr("sparql.title"))
     settings = get_settings()
@@ -65,7 +73,7 @@ def render() -> None:
         st.session_state["sparql_example"] = next(iter(queries), None)
         _load_example()
     st.selectbox(tr("sparql.example"), list(queries), key="sparql_example",
-                 format_func=lambda n: queries[n].title, on_change=_load_example)
+                 format_func=lambda n: _title(n, queries[n]), on_change=_load_example)
     chosen = queries.get(str(st.session_state.get("sparql_example")))
     if chosen is not None and chosen.description:
         st.caption(md(chosen.description))

@@ -99,7 +99,7 @@ def _show(table: pd.DataFrame, names: dict[str, str], key: str, export: pd.DataF
     st.download_button(tr("tasks.download"), csv_bytes(export), file_name=file_name,
                        mime="text/csv", on_click="ignore", key=f"{key}_csv",
                        icon=":material/download:")
-    st.dataframe(shown[list(names)], hide_index=True, key=f"{key}_table",
+    st.dataframe(shown[list(names)], hide_index=True, key=f"{key}_table", height=620,
                  column_config=_columns(names))  # type: ignore[arg-type]
 
 

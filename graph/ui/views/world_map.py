@@ -14,7 +14,7 @@ from graph.ui import data
 from graph.ui.charts import alpha3, country_name
 from graph.ui.escape import md
 from graph.ui.labels import predicate_label
-from graph.ui.map_chart import SHAPES_CREDIT, choropleth, country_ids
+from graph.ui.map_chart import choropleth, country_ids
 from graph.ui.tables import claims_display
 from graph.ui.views.common import claims_table, lang, need_build, tr
 from graph.vocabulary import load_vocabulary
@@ -75,7 +75,7 @@ def render() -> None:
     if not mapped.empty:
         st.altair_chart(choropleth(mapped, name_label=tr("col.country"), value_label=tr("col.claims")),
                         key="map_chart", width="stretch")
-        st.caption(md(SHAPES_CREDIT))
+        st.caption(tr("map.credit"))
     unmapped = by_country[by_country["iso3"].isna()]
     if not unmapped.empty:
         st.caption(tr("map.unmapped", codes=md(", ".join(unmapped["country"]))))
