@@ -8,6 +8,8 @@ from graph.cli import (
     analyze_commands,
     data_commands,
     docs_commands,
+    evidence_commands,
+    import_commands,
     query_commands,
     run_commands,
     serve_commands,
@@ -21,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 for module in (data_commands, query_commands, serve_commands, docs_commands,
-               run_commands, analyze_commands):
+               run_commands, analyze_commands, import_commands):
     module.register(app)
 
 
