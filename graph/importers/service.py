@@ -1,0 +1,453 @@
+"""Importing a file end to end: convert, validate through the one pipeline, merge with what an
+earlier version brought, resolve against the graph, and write — all or nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.diagnostics import Diagnostic, did_you_mean, display_path
+from graph.importers.convert import Conversion, Converter
+from graph.importers.mapping import Mapping, MappingError, load_mapping, mapping_columns
+from graph.importers.store import (
+    ImportPaths,
+    Records,
+    Staged,
+    decisions_path,
+    history_text,
+    import_names,
+    imports_dir,
+    jsonl_text,
+    load_history,
+    read_records,
+    redirects_path,
+    yaml_text,
+)
+from graph.importers.tables import Row, TableError, read_table, table_format
+from graph.ledger import YamlReader
+from graph.ledger.positions import Where
+from graph.ledger.raw import Progress, RawRecord
+from graph.pipeline import run
+from graph.resolve import Candidate, Decision, DecisionLog, EntityInfo, Matcher, canonical_map
+from graph.resolve.match import is_auto
+from graph.settings import Settings, get_settings
+
+AUTO_WHO = "custodiet import (automatic)"
+
+
+class RecordsReader:
+    """A ``Reader`` over records already in memory, each located where it came from."""
+
+    name = "import"
+    hint = "give a table file"
+
+    def __init__(self, records: Sequence[tuple[str, dict[str, Any], Where]]) -> None:
+        self.records = records
+
+    def files(self, path: Path) -> list[Path]:
+        return [path]
+
+    def read(self, file: Path, diagnostics: list[Diagnostic],
+             progress: Progress | None = None) -> Iterator[RawRecord]:
+        for kind, data, where in self.records:
+            yield RawRecord(kind, data, where, where.of(["id"])[0])
+
+
+@dataclass
+class ImportResult:
+    name: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rows: int = 0
+    bad_rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    auto: list[Decision] = field(default_factory=list)
+    review: list[Candidate] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    ok: bool = False
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- importing a table ------------------------------------------------------------------------
+def import_table(table: Path, mapping_path: Path, *, data_dir: Path | None = None,
+                 strict: bool = False, dry_run: bool = False, retrieved: str | None = None,
+                 settings: Settings | None = None) -> ImportResult:
+    """Import ``table`` with the mapping; on any fatal problem nothing at all is written."""
+    settings = settings or get_settings()
+    data_dir = data_dir or settings.data_dir
+    result = ImportResult()
+    try:
+        mapping, mwhere = load_mapping(mapping_path)
+    except MappingError as exc:
+        result.diagnostics = exc.diagnostics
+        return result
+    result.name = mapping.name
+    try:
+        fmt = table_format(table, mapping.format)
+        rows = list(read_table(table, fmt, result.diagnostics, delimiter=mapping.delimiter,
+                               sheet=mapping.sheet, header_row=mapping.header_row))
+    except TableError as exc:
+        result.diagnostics.append(exc.diagnostic)
+        return result
+    except OSError as exc:
+        result.diagnostics.append(Diagnostic(display_path(table), 1, 1,
+                                             f"cannot read the file: {exc.strerror}"))
+        return result
+    result.bad_rows = sum(d.severity == "error" for d in result.diagnostics)
+    if rows and (problems := _unknown_columns(mapping, mwhere, rows)):
+        result.diagnostics.extend(problems)
+        return result
+    sha = sha256_file(table)
+    source_id = f"{mapping.dataset.id}-{sha[:8]}"
+    archive = mapping.dataset.archive or _relative(table, settings.source_root)
+    conversion, skipped = _convert_valid(mapping, mwhere, table, rows, sha, source_id, archive,
+                                         settings)
+    result.diagnostics.extend(conversion.diagnostics)
+    result.rows = len(rows) + result.bad_rows
+    result.bad_rows += len(conversion.bad_rows | skipped)
+    fatal = [d for d in conversion.diagnostics if d.severity == "error"
+             and not d.file.startswith(display_path(table))]
+    if fatal or (strict and result.errors) or not conversion.claims:
+        if not conversion.claims and not fatal:
+            result.diagnostics.append(Diagnostic(display_path(table), 1, 1,
+                                                 "no claim could be imported from this file",
+                                                 "check the mapping's claims against the rows"))
+        return result
+    paths = ImportPaths(imports_dir(data_dir) / mapping.name)
+    previous = read_records(paths.imported)
+    history = load_history(paths.history)
+    new = Records()
+    for rec in conversion.records():
+        new.by_kind(rec.kind)[rec.data["id"]] = rec.data
+    merged, changes = merge_versions(previous, new, history, source_id)
+    version = {"source": source_id, "sha256": sha, "file": table.name, "rows": result.rows,
+               "imported_rows": result.rows - result.bad_rows,
+               "licence": mapping.dataset.licence, "attribution": mapping.dataset.attribution,
+               "retrieved": retrieved or mapping.dataset.retrieved, "mapping": mapping.name}
+    if not any(v["source"] == source_id for v in history["versions"]):
+        history["versions"].append({k: v for k, v in version.items() if v is not None})
+    result.changes = changes
+    result.counts = {"entities": len(merged.entities), "sources": len(merged.sources),
+                     "claims": len(merged.claims)}
+    # resolution against everything else the ledger holds
+    log = DecisionLog(decisions_path(data_dir))
+    judged = set(log.current())
+    others = _entity_infos(data_dir, exclude=mapping.name)
+    matcher = Matcher(others)
+    for data in merged.entities.values():
+        info = EntityInfo.from_record(data, mapping.name)
+        for cand in matcher.candidates_for(info):
+            if cand.pair in judged:
+                continue
+            judged.add(cand.pair)
+            if is_auto(cand) and not any(d.pair == cand.pair for d in result.auto):
+                result.auto.append(Decision(info.id, cand.right if cand.left == info.id
+                                            else cand.left, "positive", AUTO_WHO,
+                                            str(version.get("retrieved") or ""),
+                                            "; ".join(cand.reasons)))
+            elif not is_auto(cand):
+                result.review.append(cand)
+    staged = Staged()
+    try:
+        staged.write(paths.imported, jsonl_text(merged))
+        staged.write(paths.history, history_text(history))
+        overrides = {mapping.name: merged}
+        decisions = [*log.current().values(), *result.auto]
+        problems = derive_all(data_dir, staged, decisions, overrides, settings)
+        if problems:
+            result.diagnostics.extend(problems)
+            staged.discard()
+            return result
+        if dry_run:
+            staged.discard()
+        else:
+            result.written = [target for _tmp, target in staged.files]
+            staged.commit()
+            log.extend(result.auto)
+    except BaseException:
+        staged.discard()
+        raise
+    result.ok = True
+    return result
+
+
+def _relative(path: Path, root: Path) -> str:
+    return os.path.relpath(path.resolve(), root.resolve())
+
+
+def _unknown_columns(mapping: Mapping, where: Where, rows: list[Row]) -> list[Diagnostic]:
+    header = set().union(*(r.cells for r in rows[:50]))
+    return [where.diag(path, f"column {column!r} is not in the file",
+                       did_you_mean(column, header) or f"columns: {', '.join(sorted(header))}")
+            for path, column in mapping_columns(mapping) if column not in header]
+
+
+def _convert_valid(mapping: Mapping, mwhere: Where, table: Path, rows: list[Row], sha: str,
+                   source_id: str, archive: str | None, settings: Settings
+                   ) -> tuple[Conversion, set[int]]:
+    """Convert, validate, and drop the rows the validator rejects (then check again)."""
+    skipped: set[int] = set()
+    line_to_row = {r.line: r.number for r in rows}
+    for line_of in (r.cell_lines for r in rows):
+        for line in line_of.values():
+            line_to_row.setdefault(line, 0)
+    validator_diags: list[Diagnostic] = []
+    for _attempt in range(3):
+        converter = Converter(mapping, mwhere, table, sha, source_id, archive)
+        for row in rows:
+            if row.number not in skipped:
+                converter.add(row)
+        conversion = converter.out
+        records = [(r.kind, r.data, r.where) for r in conversion.records()]
+        outcome = run([(table, RecordsReader(records))], settings, publish=False, shacl=False)
+        errors = [d for d in outcome.report.sorted() if d.severity == "error"]
+        shown = display_path(table)
+        bad = {_row_of(d.line, rows) for d in errors if d.file == shown}
+        validator_diags = [_name_column(d, conversion) for d in outcome.report.sorted()]
+        if not errors or not bad or bad <= skipped or any(d.file != shown for d in errors):
+            conversion.diagnostics.extend(d for d in validator_diags
+                                          if d.severity == "error" or d.file == shown)
+            return conversion, skipped
+        skipped |= bad
+        conversion.diagnostics.extend(d for d in validator_diags if d.severity == "error")
+        kept = conversion.diagnostics
+    final = Converter(mapping, mwhere, table, sha, source_id, archive)
+    for row in rows:
+        if row.number not in skipped:
+            final.add(row)
+    final.out.diagnostics[:0] = kept
+    return final.out, skipped
+
+
+def _row_of(line: int, rows: list[Row]) -> int:
+    best = 0
+    for row in rows:
+        if row.line <= line:
+            best = row.number
+        else:
+            break
+    return best
+
+
+def _name_column(d: Diagnostic, conversion: Conversion) -> Diagnostic:
+    place = conversion.columns.get((d.line, d.col))
+    if place is None or place in d.message:
+        return d
+    return Diagnostic(d.file, d.line, d.col, f"{place}: {d.message}", d.hint, d.severity)
+
+
+def merge_versions(previous: Records, new: Records, history: dict[str, Any], source_id: str
+                   ) -> tuple[Records, dict[str, list[str]]]:
+    """The records of every version seen: new wins, old names stay aliases, claims keep the
+    references of earlier versions, and history says when each record was first and last seen."""
+    merged = copy.deepcopy(previous)
+    seen = history.setdefault("records", {})
+    changes: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": [], "ended": []}
+    for kind, data in new.items():
+        key = data["id"]
+        old = merged.by_kind(kind).get(key)
+        entry = seen.setdefault(key, {"first_seen": source_id})
+        entry["last_seen"] = source_id
+        if old is None:
+            merged.by_kind(kind)[key] = data
+            changes["added"].append(key)
+            continue
+        if kind == "claim":
+            refs = [r for r in old.get("refs", []) if r["source"] != source_id]
+            combined = {**data, "refs": refs + data["refs"]}
+        elif kind == "entity":
+            names = set(data["name"].values()) | set(data.get("aliases", []))
+            lost = [n for n in [*old["name"].values(), *old.get("aliases", [])] if n not in names]
+            combined = {**data, **({"aliases": [*data.get("aliases", []), *lost]} if lost else {})}
+        else:
+            combined = data
+        same = _strip_refs(old) == _strip_refs(combined)
+        changes["unchanged" if same else "updated"].append(key)
+        merged.by_kind(kind)[key] = combined
+    for key in previous.claims:
+        if key not in new.claims:
+            changes["ended"].append(key)
+    return merged, changes
+
+
+def _strip_refs(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "refs"}
+
+
+# -- resolution over the whole ledger ---------------------------------------------------------
+def curated_files(data_dir: Path) -> list[Path]:
+    """Every hand-written YAML file of the ledger (derived import ledgers excluded)."""
+    root = imports_dir(data_dir).resolve()
+    return [p for p in YamlReader().files(data_dir) if root not in p.resolve().parents]
+
+
+def curated_entities(data_dir: Path) -> list[dict[str, Any]]:
+    out = []
+    reader = YamlReader()
+    for file in curated_files(data_dir):
+        out += [raw.data for raw in reader.read(file, []) if raw.kind == "entity"
+                and isinstance(raw.data.get("id"), str)]
+    return out
+
+
+def _entity_infos(data_dir: Path, exclude: str | None = None,
+                  overrides: dict[str, Records] | None = None) -> list[EntityInfo]:
+    infos = [EntityInfo.from_record(d, "curated") for d in curated_entities(data_dir)]
+    for name in import_names(data_dir) + sorted(set(overrides or {}) - set(
+            import_names(data_dir))):
+        if name == exclude:
+            continue
+        records = (overrides or {}).get(name) or read_records(
+            ImportPaths(imports_dir(data_dir) / name).imported)
+        infos += [EntityInfo.from_record(d, name) for d in records.entities.values()]
+    return infos
+
+
+def all_entities(data_dir: Path) -> list[EntityInfo]:
+    return _entity_infos(data_dir)
+
+
+def review_candidates(data_dir: Path, min_score: float = 70.0) -> list[Candidate]:
+    """Pairs no decision covers yet, best first; pairs inside the curated ledger included."""
+    log = DecisionLog(decisions_path(data_dir))
+    judged = set(log.current())
+    matcher = Matcher(all_entities(data_dir))
+    return [c for c in matcher.all_candidates() if c.pair not in judged and c.score >= min_score]
+
+
+# -- the derived ledgers ---------------------------------------------------------------------
+def derive(name: str, records: Records, canon: dict[str, str],
+           all_imports: dict[str, Records], curated: set[str]) -> Records:
+    """One import's ledger with the decisions applied: merged ids replaced by their canonical
+    id, the names of everything merged into an entity kept as its aliases. An imported entity
+    whose id is a curated entity's (``austria``) is that entity: the curated record stands."""
+    out = Records()
+    merged_into: dict[str, list[dict[str, Any]]] = {}
+    for imported in all_imports.values():
+        for data in imported.entities.values():
+            if data["id"] in canon:
+                merged_into.setdefault(canon[data["id"]], []).append(data)
+    for key, edata in records.entities.items():
+        if key in canon or key in curated:
+            continue
+        entity = copy.deepcopy(edata)
+        names = set(entity["name"].values()) | set(entity.get("aliases", []))
+        for other in sorted(merged_into.get(key, []), key=lambda d: d["id"]):
+            extra = [n for n in [*other["name"].values(), *other.get("aliases", [])]
+                     if n not in names]
+            names.update(extra)
+            entity["aliases"] = [*entity.get("aliases", []), *extra]
+            for field_ in ("country", "website", "founded"):
+                if field_ in other and field_ not in entity:
+                    entity[field_] = other[field_]
+            for scheme, value in other.get("identifiers", {}).items():
+                entity.setdefault("identifiers", {}).setdefault(scheme, value)
+        out.entities[key] = entity
+    for key, data in records.sources.items():
+        source = dict(data)
+        if source.get("publisher") in canon:
+            source["publisher"] = canon[source["publisher"]]
+        out.sources[key] = source
+    for key, data in records.claims.items():
+        claim = dict(data)
+        for role in ("subject", "object"):
+            if claim.get(role) in canon:
+                claim[role] = canon[claim[role]]
+        out.claims[key] = claim
+    return out
+
+
+HEADER = """Generated by `custodiet import` from data/imports/{name}/imported.jsonl and the
+decisions in data/resolution/decisions.jsonl. Do not edit: re-import or decide instead
+(docs/import.md). Raw files are referenced by sha256 in each Dataset source."""
+
+
+def derive_all(data_dir: Path, staged: Staged, decisions: Iterable[Decision],
+               overrides: dict[str, Records] | None = None,
+               settings: Settings | None = None) -> list[Diagnostic]:
+    """Write every import's ``ledger.yaml`` and the redirects into ``staged``, then validate
+    them with the rest of the ledger through the pipeline; the problems, if any."""
+    settings = settings or get_settings()
+    overrides = overrides or {}
+    names = sorted(set(import_names(data_dir)) | set(overrides))
+    imports = {n: overrides.get(n) or read_records(ImportPaths(imports_dir(data_dir) / n).imported)
+               for n in names}
+    curated = {d["id"] for d in curated_entities(data_dir)}
+    canon = canonical_map(decisions, curated)
+    temps: dict[Path, Path] = {}
+    for name in names:
+        derived = derive(name, imports[name], canon, imports, curated)
+        target = ImportPaths(imports_dir(data_dir) / name).ledger
+        temps[staged.write(target, yaml_text(derived, HEADER.format(name=name)))] = target
+    staged.write(redirects_path(data_dir), redirects_nt(canon, settings.base_iri))
+    inputs: list[tuple[Path, Any]] = [(f, "yaml") for f in curated_files(data_dir)]
+    inputs += [(tmp, "yaml") for tmp in temps]
+    outcome = run(inputs, settings, publish=False, shacl=False)
+    shown = {display_path(tmp): display_path(target) for tmp, target in temps.items()}
+    return [Diagnostic(shown.get(d.file, d.file), d.line, d.col, d.message, d.hint, d.severity)
+            for d in outcome.report.sorted() if d.severity == "error"]
+
+
+def redirects_nt(canon: dict[str, str], base_iri: str) -> str:
+    """Merged ids as Linked Data redirects: ``owl:sameAs`` and ``dcterms:isReplacedBy``."""
+    entity = base_iri.rstrip("/") + "/entity/"
+    lines = []
+    for old, new in sorted(canon.items()):
+        lines.append(f"<{entity}{old}> <http://www.w3.org/2002/07/owl#sameAs> <{entity}{new}> .")
+        lines.append(f"<{entity}{old}> <http://purl.org/dc/terms/isReplacedBy> <{entity}{new}> .")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def apply_decisions(data_dir: Path, settings: Settings | None = None) -> list[Diagnostic]:
+    """Re-derive every import's ledger from the decisions in force; atomic."""
+    staged = Staged()
+    try:
+        problems = derive_all(data_dir, staged, DecisionLog(decisions_path(data_dir)
+                                                            ).current().values(),
+                              settings=settings)
+        if problems:
+            staged.discard()
+        else:
+            staged.commit()
+        return problems
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def aliases_for_curated(data_dir: Path) -> dict[str, list[str]]:
+    """Names of imported entities merged into curated ones that the curated entity lacks: the
+    curator adds them by hand (a derived file cannot add to a hand-written record)."""
+    curated = {d["id"]: d for d in curated_entities(data_dir)}
+    canon = canonical_map(DecisionLog(decisions_path(data_dir)).current().values(), set(curated))
+    out: dict[str, list[str]] = {}
+    for name in import_names(data_dir):
+        for data in read_records(ImportPaths(imports_dir(data_dir) / name).imported
+                                 ).entities.values():
+            target = canon.get(data["id"], data["id"])
+            if target in curated:
+                have = set(curated[target]["name"].values()) | set(
+                    curated[target].get("aliases") or [])
+                extra = [n for n in [*data["name"].values(), *data.get("aliases", [])]
+                         if n not in have]
+                if extra:
+                    out.setdefault(target, [])
+                    out[target] += [n for n in extra if n not in out[target]]
+    return out

@@ -1,0 +1,202 @@
+"""Blocking and scoring: which entities may be the same, and how sure the evidence is.
+
+Blocking keeps only pairs sharing a distinctive token (rare tokens weigh, common ones such as
+"datenschutz" do not), so 100k names against 10k entities stay tractable. The score blends an
+IDF-weighted soft token overlap (tokens match despite endings: "Hamburgische"/"Hamburgischer")
+with rapidfuzz's token-sort ratio; shared identifiers (Wikidata QID, website domain,
+registration numbers) are strong evidence; a different country or kind of actor weakens it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from graph.resolve.normalize import skeleton, variants
+
+PERSON = {"Person"}
+PUBLIC = {"Agency", "LawEnforcementAgency", "MilitaryAgency", "IntelligenceAgency", "PublicBody",
+          "Legislature", "Regulator", "DataProtectionAuthority", "CompetitionAuthority", "Court",
+          "InternationalOrganization"}
+THINGS = {"Product", "Patent", "Jurisdiction", "Sector"}
+STRONG = {"wikidata", "lei", "registration", "company_number", "ftm", "opencorporates"}
+CANDIDATE = 70.0  # below this a pair is not worth a reviewer's time
+AUTO = 100.0  # only identical normalised names (or a shared strong identifier) merge unasked
+
+
+def family(types: Iterable[str]) -> str:
+    kinds = set(types)
+    if kinds & PERSON:
+        return "person"
+    if kinds & THINGS:
+        return sorted(kinds & THINGS)[0]
+    if kinds & PUBLIC:
+        return "public"
+    if kinds - {"Organization"}:
+        return "private"
+    return "org"
+
+
+def compatible(a: str, b: str) -> bool:
+    return a == b or ({a, b} <= {"org", "public", "private"} and "org" in {a, b})
+
+
+def domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = re.sub(r"^[a-z]+://", "", url.strip().lower()).split("/")[0].split(":")[0]
+    return host.removeprefix("www.") or None
+
+
+@dataclass
+class EntityInfo:
+    """What resolution needs of an entity, from any ledger file or import."""
+
+    id: str
+    names: list[str]
+    types: list[str]
+    country: str | None = None
+    website: str | None = None
+    identifiers: dict[str, str] = field(default_factory=dict)
+    origin: str = ""  # "curated" or the import's name
+    norms: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.norms = set().union(*(variants(n) for n in self.names)) if self.names else set()
+
+    @classmethod
+    def from_record(cls, data: dict, origin: str) -> EntityInfo:  # type: ignore[type-arg]
+        name = data.get("name") or {}
+        names = list(dict.fromkeys([*(name.values() if isinstance(name, dict) else [name]),
+                                    *(data.get("aliases") or [])]))
+        return cls(data["id"], [str(n) for n in names], list(data.get("types") or []),
+                   data.get("country"), data.get("website"),
+                   {k: str(v) for k, v in (data.get("identifiers") or {}).items()}, origin)
+
+    def strong_ids(self) -> set[str]:
+        out = {f"{k}:{v.lower()}" for k, v in self.identifiers.items() if k in STRONG}
+        if (d := domain(self.website)) is not None:
+            out.add(f"domain:{d}")
+        return out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    left: str
+    right: str
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.left, self.right)
+
+
+class Matcher:
+    """An index of entities to match names or other entities against."""
+
+    def __init__(self, entities: Sequence[EntityInfo], max_block: int = 200) -> None:
+        self.entities = {e.id: e for e in entities}
+        self.max_block = max_block
+        self.df: Counter[str] = Counter()
+        for e in entities:
+            self.df.update({t for n in e.norms for t in n.split()})
+        self.n = max(len(entities), 1)
+        self.blocks: dict[str, list[str]] = defaultdict(list)
+        self.strong: dict[str, list[str]] = defaultdict(list)
+        for e in entities:
+            for key in self._keys(e.norms):
+                self.blocks[key].append(e.id)
+            for key in e.strong_ids():
+                self.strong[key].append(e.id)
+
+    def idf(self, token: str) -> float:
+        return math.log(1 + self.n / (1 + self.df.get(token, 0)))
+
+    def _keys(self, norms: Iterable[str]) -> set[str]:
+        keys = set()
+        for norm in norms:
+            keys.add("=" + skeleton(norm))
+            for token in norm.split():
+                if len(token) > 1 or norm == token:
+                    keys.add(skeleton(token)[:6])
+        return keys
+
+    def _soft_overlap(self, a: str, b: str) -> float:
+        ta, tb = a.split(), b.split()
+        if not ta or not tb:
+            return 0.0
+        weight = common = 0.0
+        for side, other in ((ta, tb), (tb, ta)):
+            for token in side:
+                w = self.idf(token)
+                weight += w
+                if token in other or any(
+                        len(token) > 3 and len(o) > 3 and fuzz.ratio(token, o) >= 85
+                        for o in other):
+                    common += w
+        return 100.0 * common / weight if weight else 0.0
+
+    def name_score(self, a: Iterable[str], b: Iterable[str]) -> tuple[float, str]:
+        best, why = 0.0, ""
+        for x in a:
+            for y in b:
+                if x == y:
+                    return 100.0, f"same name “{x}”"
+                if skeleton(x) == skeleton(y):
+                    score = 98.0
+                else:
+                    score = 0.6 * self._soft_overlap(x, y) + 0.4 * fuzz.token_sort_ratio(x, y)
+                if score > best:
+                    best, why = score, f"“{x}” ~ “{y}”"
+        return best, why
+
+    def compare(self, a: EntityInfo, b: EntityInfo) -> Candidate | None:
+        fa, fb = family(a.types), family(b.types)
+        if not compatible(fa, fb):
+            return None
+        score, why = self.name_score(a.norms, b.norms)
+        reasons = [why] if why else []
+        shared = a.strong_ids() & b.strong_ids()
+        if shared:
+            score = max(score, 99.0)
+            reasons.append("shared " + ", ".join(sorted(shared)))
+        if a.country and b.country and a.country[:2] != b.country[:2]:
+            score -= 30
+            reasons.append(f"different countries {a.country}/{b.country}")
+        if score < CANDIDATE:
+            return None
+        left, right = sorted((a.id, b.id))
+        return Candidate(left, right, round(score, 1), tuple(reasons))
+
+    def candidates_for(self, entity: EntityInfo) -> list[Candidate]:
+        """Entities of the index that may be ``entity``, best first."""
+        ids: set[str] = set()
+        for key in self._keys(entity.norms):
+            block = self.blocks.get(key, ())
+            if len(block) <= self.max_block:
+                ids.update(block)
+        for key in entity.strong_ids():
+            ids.update(self.strong.get(key, ()))
+        ids.discard(entity.id)
+        out = [c for other in ids if (c := self.compare(entity, self.entities[other]))]
+        return sorted(out, key=lambda c: (-c.score, c.pair))
+
+    def all_candidates(self) -> list[Candidate]:
+        """Every pair of the index worth reviewing, once, best first."""
+        seen: dict[tuple[str, str], Candidate] = {}
+        for entity in self.entities.values():
+            for cand in self.candidates_for(entity):
+                seen.setdefault(cand.pair, cand)
+        return sorted(seen.values(), key=lambda c: (-c.score, c.pair))
+
+
+def is_auto(candidate: Candidate) -> bool:
+    """Sure enough to merge without a reviewer: identical names or a shared strong identifier."""
+    return candidate.score >= AUTO or (candidate.score >= 99.0 and any(
+        r.startswith("shared ") for r in candidate.reasons))
