@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"store"},  # one interface, three backends
     {"search"},  # the name index, a sink of the build and a reader of the store
     {"pipeline"},  # reader(s) -> validator -> sinks -> replace_file
+    {"extract"},  # article -> proposed claims -> review file -> ledger (validated by the pipeline)
     {"importers", "resolve"},  # tables, FtM, Wikidata -> ledger records; entity resolution
     {"sparql", "named_queries"},  # guarded query execution, named .rq queries
     {"analysis"},

@@ -23,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 for module in (data_commands, query_commands, serve_commands, docs_commands,
-               run_commands, analyze_commands, import_commands):
+               run_commands, analyze_commands, import_commands, evidence_commands):
     module.register(app)
 
 
