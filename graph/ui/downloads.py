@@ -11,7 +11,8 @@ import pandas as pd
 from graph.named_queries import get_query
 from graph.rdf.iris import Iris
 from graph.store import Store
-from graph.ui.model import Profile, Reference
+from graph.ui.labels import amount_number
+from graph.ui.model import Profile
 
 RDF_FORMATS = {
     "turtle": ("text/turtle", "ttl"),
@@ -34,39 +35,50 @@ def _cell(value: object) -> object:
 
 
 def claims_frame(profile: Profile) -> pd.DataFrame:
-    """One row per claim and reference, with ids and labels of both ends."""
+    """One row per claim: both ends with ids, labels and countries, ISO date and precision,
+    the amount as a number with its currency apart, status, evidence, and sources joined."""
     rows = []
     for claim in profile.claims:
         subject, _, obj = profile.statement(claim)
-        ends = (profile.id, claim.other) if claim.direction == "out" else (claim.other, profile.id)
-        base = {
+        out = claim.direction == "out"
+        ends = (profile.id, claim.other) if out else (claim.other, profile.id)
+        countries = (profile.country, claim.other_country) if out else (claim.other_country,
+                                                                         profile.country)
+        refs = claim.references
+        rows.append({
             "claim": claim.claim,
-            "subject_id": ends[0],
+            "date": claim.date or claim.start,
+            "date_precision": (claim.precision or "day") if claim.date else
+            ("day" if claim.start else ""),
+            "end": claim.end,
+            "subject_id": ends[0] or "",
             "subject": subject,
+            "subject_country": countries[0],
             "predicate": claim.predicate,
             "object_id": ends[1] or "",
             "object": obj,
-            "date": claim.when,
-            "amount": claim.amount,
-            "status": claim.status_notation,
+            "object_country": countries[1],
+            "amount": amount_number(claim.amount_value),
+            "currency": claim.currency,
+            "status": claim.case_status or claim.status_notation,
             "kind": claim.kind,
             "role": claim.role,
-            "source_count": claim.source_count,
+            "sources": claim.source_count,
+            "independent_lines": claim.lines,
+            "grade": claim.grade,
             "disputed": claim.disputed,
             "note": claim.note,
-        }
-        refs: list[Reference | None] = list(claim.references) or [None]
-        for ref in refs:
-            rows.append(base | {
-                "source_id": ref.source if ref else "",
-                "source_title": ref.title if ref else "",
-                "publisher": (ref.publisher_label or "") if ref else "",
-                "published": ref.issued if ref else "",
-                "url": (ref.url or "") if ref else "",
-                "locator": ref.locator if ref else "",
-            })
+            "source_ids": " | ".join(r.source for r in refs),
+            "source_titles": " | ".join(r.title for r in refs),
+            "publishers": " | ".join(r.publisher_label or "" for r in refs),
+            "source_urls": " | ".join(r.url or "" for r in refs),
+            "locators": " | ".join(r.locator for r in refs),
+        })
     frame = pd.DataFrame(rows)
-    return frame.map(_cell) if not frame.empty else frame
+    if frame.empty:
+        return frame
+    frame["amount"] = frame["amount"].astype("Float64")
+    return frame.map(_cell)
 
 
 def claims_csv(profile: Profile) -> bytes:

@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -115,3 +116,12 @@ def raw_texts(app: AppTest) -> str:
         parts += [str(e.value) for e in app.get(kind)]
     parts += [str(e.proto.label) for e in app.get("page_link")]
     return "\n".join(parts)
+
+
+def table_with(app: AppTest, column: str, value: object) -> pd.DataFrame:
+    """The first data grid on the page whose ``column`` holds ``value`` (grids have no key)."""
+    for grid in app.dataframe:
+        frame = grid.value
+        if column in frame.columns and (frame[column] == value).any():
+            return frame  # type: ignore[no-any-return]
+    raise AssertionError(f"no table with {value!r} in column {column!r}")

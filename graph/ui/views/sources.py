@@ -84,7 +84,7 @@ def _details(source_id: str, frame: pd.DataFrame) -> None:
     shown = claims_display(claims, lang())
     shown["locator"] = [format_locator(x, lang()) for x in claims["locator"]]
     shown["claim_page"] = [claim_page(c) for c in claims["claim"]]
-    claims_table(shown, key="src_claims", hide=("sources", "claim"))
+    claims_table(shown, key="src_claims", hide=("sources",))
 
 
 def render() -> None:
