@@ -46,6 +46,7 @@ class Predicate(Term):
     range: list[str] = field(default_factory=list)
     requires_currency: bool = False
     default_stage: str | None = None  # the lifecycle stage a claim records when it does not say
+    functional: bool = False  # one value per subject (and object) at a date: differences contradict
 
 
 @dataclass
@@ -157,6 +158,8 @@ def load_vocabulary(path: Path = ONTOLOGY_PATH) -> Vocabulary:
                     isinstance(o, ox.Literal) and o.value == "true"
                     for o in props.get(ONT + "requiresCurrency", [])
                 ),
+                functional=any(isinstance(o, ox.Literal) and o.value == "true"
+                               for o in props.get(ONT + "functional", [])),
             )
         for scheme, members in schemes.items():
             if ONT + scheme in types:

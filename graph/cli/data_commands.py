@@ -6,6 +6,7 @@ is one function with different readers.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Annotated
@@ -42,15 +43,30 @@ def _print(result: BuildResult, limit: int) -> None:
         out.print(violation.format(), markup=False)
 
 
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="Build the graph as it was known on this date (YYYY-MM-DD): only claims that "
+    "had happened and been published by then, with case statuses as of then.")]
+
+
+def _day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        err.print(f"error: --as-of wants a date such as 2023-06-30, not {text!r}", markup=False)
+        raise typer.Exit(1) from None
+
+
 def _run(path: Path, reader: str, *, publish: bool, shacl: bool, progress: bool,
-         keep_nquads: Path | None = None) -> BuildResult:
+         keep_nquads: Path | None = None, as_of: dt.date | None = None) -> BuildResult:
     settings = get_settings()
     files = READERS[reader].files(path) if path.exists() else []
     label = "validating and building" if publish else "validating"
     try:
         with progress_bar(input_size(files), progress, label) as advance:
             return run([(path, reader)], settings, publish=publish, shacl=shacl,
-                       keep_nquads=keep_nquads, progress=advance)
+                       keep_nquads=keep_nquads, progress=advance, as_of=as_of)
     except (StoreError, OSError) as exc:  # OSError: staging on a full disk or unwritable store
         message = os_error_message(exc, settings.store_dir) if isinstance(exc, OSError) else exc
         err.print(f"error: {message}", markup=False)
@@ -69,11 +85,11 @@ def _validate(path: Path, reader: str, *, shacl: bool, strict: bool, progress: b
 
 
 def _build(path: Path, reader: str, *, shacl: bool, progress: bool, max_shown: int,
-           keep_nquads: Path | None = None) -> None:
+           keep_nquads: Path | None = None, as_of: dt.date | None = None) -> None:
     settings = get_settings()
     started = time.perf_counter()
     result = _run(path, reader, publish=True, shacl=shacl, progress=progress,
-                  keep_nquads=keep_nquads)
+                  keep_nquads=keep_nquads, as_of=as_of)
     _print(result, max_shown)
     if result.info is None:
         out.print(result.summary(), markup=False)
@@ -101,10 +117,11 @@ def build(
     shacl: Annotated[bool, typer.Option(help="Check the built RDF with SHACL first.")] = True,
     max_shown: MaxShown = 0,
     progress: ShowProgress = False,
+    as_of: AsOf = None,
 ) -> None:
     """Validate the YAML ledger and publish it to the store atomically; on error nothing is written."""
     _build(path or get_settings().data_dir, "yaml", shacl=shacl, progress=progress,
-           max_shown=max_shown)
+           max_shown=max_shown, as_of=_day(as_of))
 
 
 def validate_bulk(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +18,7 @@ from graph.cli.output import err, out, render_table
 from graph.named_queries import get_query, named_queries
 from graph.namespaces import data_prefixes
 from graph.settings import get_settings
-from graph.store import StoreError, open_store
+from graph.store import Store, StoreError, open_store
 
 
 class TableFormat(StrEnum):
@@ -53,6 +57,9 @@ def query(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="name=value for a named query.")
     ] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Query the graph as known on this date (YYYY-MM-DD), built from the "
+        "ledger into a temporary store; the live store is not touched.")] = None,
 ) -> None:
     """Run a SELECT/ASK/CONSTRUCT query against the built store."""
     if sparql.startswith("@"):
@@ -60,7 +67,32 @@ def query(
     elif sparql in named_queries():
         values = dict(p.split("=", 1) for p in param or [])
         sparql = get_query(sparql).render(**values)
-    store = open_store()
+    if as_of is not None:
+        with _as_of_store(as_of) as store:
+            _answer(store, sparql, fmt)
+        return
+    _answer(open_store(), sparql, fmt)
+
+
+@contextmanager
+def _as_of_store(as_of: str) -> Iterator[Store]:
+    """The ledger built as of a date into a throw-away embedded store."""
+    from graph.pipeline import run
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise _fail(f"--as-of wants a date such as 2023-06-30, not {as_of!r}") from None
+    settings = get_settings()
+    with tempfile.TemporaryDirectory(prefix="custodiet-asof-") as folder:
+        scratch = settings.model_copy(update={"store_dir": Path(folder), "backend": "oxigraph"})
+        result = run([(settings.data_dir, "yaml")], scratch, shacl=False, as_of=day)
+        if result.info is None:
+            raise _fail("the ledger does not validate; run `custodiet validate` first")
+        yield open_store(scratch)
+
+
+def _answer(store: Store, sparql: str, fmt: TableFormat) -> None:
     keyword = _query_form(sparql)
     try:
         if keyword == "ASK":

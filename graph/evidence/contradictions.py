@@ -3,10 +3,12 @@
 Three kinds, each with the claims involved:
 - *declared*: a curator wrote ``disputes:`` on one claim;
 - *denied*: a reference with ``stance: denies`` (a company's denial is evidence too);
-- *incompatible*: two claims give the same subject and predicate (and object, for relations)
-  for the same date but a different value, amount or status. Steps of one case are not
-  compared with each other (a decision and its appeal differ by design), nor are pairs
-  already declared.
+- *incompatible*: two claims of a *functional* predicate (one true value at a time, marked
+  ``ont:functional`` in the ontology: a valuation, a database size, a fine) give the same
+  subject (and object) for the same date but a different value, amount or status. Steps of
+  one case are not compared with each other (a decision and its appeal differ by design), nor
+  are pairs already declared. Other predicates are not compared: an agency may sign two
+  contracts with a vendor in one year.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.ledger.model import Claim
+from graph.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True, order=True)
@@ -36,9 +39,10 @@ class Facts:
     case_links: tuple[str, ...]  # its follows link: steps of one case are not compared
 
 
-def facts_of(cid: str, claim: Claim) -> Facts | None:
+def facts_of(cid: str, claim: Claim, vocab: Vocabulary) -> Facts | None:
     when = claim.date or claim.start
-    if when is None:
+    predicate = vocab.predicates.get(claim.predicate)
+    if when is None or predicate is None or not predicate.functional:
         return None
     value = "|".join(str(x) for x in (claim.value, claim.amount, claim.currency, claim.status)
                      if x is not None)

@@ -34,11 +34,18 @@ class Step:
     stage: str | None
     outcome: str | None
     date: PartialDate | None
+    known: PartialDate | None = None  # when it became known (see graph.evidence.timing)
 
     @classmethod
-    def of(cls, cid: str, claim: Claim, vocab: Vocabulary) -> Step:
+    def of(cls, cid: str, claim: Claim, vocab: Vocabulary,
+           known: PartialDate | None = None) -> Step:
         return cls(cid, claim.follows, stage_of(claim, vocab), claim.outcome,
-                   claim.date or claim.start)
+                   claim.date or claim.start, known)
+
+    def known_by(self, day: dt.date) -> bool:
+        """Happened and published by ``day`` (undated steps are decided by their successors)."""
+        return (self.date is not None and self.date.start <= day
+                and (self.known is None or self.known.start <= day))
 
 
 def stage_of(claim: Claim, vocab: Vocabulary) -> str | None:
@@ -69,7 +76,7 @@ class Case:
     def known_by(self, as_of: dt.date | None) -> list[Step]:
         if as_of is None:
             return list(self.steps)
-        dated = {s.cid for s in self.steps if s.date is not None and s.date.start <= as_of}
+        dated = {s.cid for s in self.steps if s.known_by(as_of)}
         parents = {s.cid: s.follows for s in self.steps}
         known = set(dated)
         for cid in dated:  # an undated step happened before its dated descendants

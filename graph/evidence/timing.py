@@ -9,7 +9,7 @@ references published by then.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from graph.evidence.lines import original
 from graph.ledger.dates import PartialDate
@@ -24,8 +24,14 @@ def published(source: str, sources: Mapping[str, SourceFacts]) -> PartialDate | 
         own.published if own else None)
 
 
-def known_since(refs: Iterable[str], sources: Mapping[str, SourceFacts]) -> PartialDate | None:
+def known_since(claim: Claim, sources: Mapping[str, SourceFacts]) -> PartialDate | None:
+    """The earliest publication among the claim's supporting sources and its own ``published``
+    date (an authority's announcement makes its decision known, whoever reported it later).
+    Undated sources cannot make it earlier, so they are left out."""
+    refs = (r.source for r in claim.refs if r.stance != "denies")
     dates = [d for d in (published(s, sources) for s in refs) if d is not None]
+    if claim.published is not None:
+        dates.append(claim.published)
     return min(dates) if dates else None
 
 

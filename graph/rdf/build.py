@@ -52,6 +52,7 @@ class NQuadsSink:
         # that have a stage, and the compared facts of dated claims (see graph.evidence).
         self.steps: list[lifecycle.Step] = []
         self.facts: dict[str, contradictions.Facts] = {}
+        self.hidden: set[str] = set()  # claims not yet known at the as-of date
         self.file: IO[bytes] | None = path.open("wb")
         self.digest = hashlib.sha256()
         self.buffer: list[str] = []
@@ -81,22 +82,20 @@ class NQuadsSink:
         self._add(self.writer.source(source))
 
     def claim(self, cid: str, claim: Claim, known: Known) -> None:
-        if self.as_of is not None and not self._known_by_then(claim, known):
+        since = known_since(claim, known.sources)
+        step = lifecycle.Step.of(cid, claim, self.vocab, since)
+        if step.stage or step.follows:  # hidden steps too: they still link a case together
+            self.steps.append(step)
+        if self.as_of is not None and not (
+                happened_by(claim, self.as_of) and (since is None or since.start <= self.as_of)):
+            self.hidden.add(cid)
             return
         self._add(self.writer.claim(cid, claim, known, self.as_of))
-        step = lifecycle.Step.of(cid, claim, self.vocab)
-        if step.stage or step.follows:
-            self.steps.append(step)
-        facts = contradictions.facts_of(cid, claim)
+        facts = contradictions.facts_of(cid, claim, self.vocab)
         if facts is not None:
             self.facts[cid] = facts
         for found in contradictions.declared(cid, claim):
             self._add(self._contradiction(found))
-
-    def _known_by_then(self, claim: Claim, known: Known) -> bool:
-        assert self.as_of is not None
-        since = known_since([r.source for r in claim.refs], known.sources)
-        return happened_by(claim, self.as_of) and (since is None or since.start <= self.as_of)
 
     def _contradiction(self, found: contradictions.Contradiction) -> list[str]:
         c = f"<{self.writer.clm}{found.claim}>"
@@ -113,6 +112,8 @@ class NQuadsSink:
             status = case.status(self.vocab, self.as_of)
             for step in case.steps:
                 case_of[step.cid] = case.root
+                if step.cid in self.hidden:
+                    continue
                 c = f"<{self.writer.clm}{step.cid}>"
                 out.append(f"{c} <{ONT}case> {lit(case.root)} .")
                 if status is not None:

@@ -212,7 +212,7 @@ class NQuadsWriter:
         if grade is not None:
             out.append(f"{c} {p['evidenceGrade']} {self.concepts['grade'][grade.notation]} .")
             out.append(f"{c} {p['evidenceReason']} {lit(grade.explain())} .")
-        since = known_since(supporting, sources)
+        since = known_since(claim, sources)
         if since is not None:
             out.append(f"{c} {p['knownSince']} {date(since)} .")
         out += [f"{c} <{PROV}wasDerivedFrom> <{self.src}{s}> ." for s in distinct]
