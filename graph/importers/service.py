@@ -299,11 +299,20 @@ def curated_files(data_dir: Path) -> list[Path]:
 
 
 def curated_entities(data_dir: Path) -> list[dict[str, Any]]:
+    """The curated entities as plain data. Read with libyaml, not the located reader: nothing
+    is reported from here (validation does that), and it is 20 times faster."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out = []
-    reader = YamlReader()
     for file in curated_files(data_dir):
-        out += [raw.data for raw in reader.read(file, []) if raw.kind == "entity"
-                and isinstance(raw.data.get("id"), str)]
+        try:
+            doc = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        except (yaml.YAMLError, OSError, UnicodeDecodeError):
+            continue  # a broken file is reported by validation, not here
+        entities = doc.get("entities") if isinstance(doc, dict) else None
+        out += [e for e in entities or [] if isinstance(e, dict) and isinstance(e.get("id"), str)
+                and isinstance(e.get("name"), dict)]
     return out
 
 
@@ -395,14 +404,23 @@ def derive_all(data_dir: Path, staged: Staged, decisions: Iterable[Decision],
     for name in names:
         derived = derive(name, imports[name], canon, imports, curated)
         target = ImportPaths(imports_dir(data_dir) / name).ledger
-        temps[staged.write(target, yaml_text(derived, HEADER.format(name=name)))] = target
+        header = HEADER.format(name=name) + "".join(
+            f"\n{v['source']}: {v.get('file', '')}, sha256 {v.get('sha256', '')}, licence "
+            f"{v.get('licence') or 'unknown'}" + (f", attribution: {v['attribution']}"
+                                                  if v.get("attribution") else "")
+            for v in load_history(target.parent / "history.json")["versions"])
+        temps[staged.write(target, yaml_text(derived, header))] = target
     staged.write(redirects_path(data_dir), redirects_nt(canon, settings.base_iri))
     inputs: list[tuple[Path, Any]] = [(f, "yaml") for f in curated_files(data_dir)]
     inputs += [(tmp, "yaml") for tmp in temps]
     outcome = run(inputs, settings, publish=False, shacl=False)
     shown = {display_path(tmp): display_path(target) for tmp, target in temps.items()}
+    merged = set(canon)
+    # Hand-written files may be mid-edit: their own errors are theirs (``custodiet validate``
+    # reports them). What blocks is a problem in a derived file, or one naming a merged id.
     return [Diagnostic(shown.get(d.file, d.file), d.line, d.col, d.message, d.hint, d.severity)
-            for d in outcome.report.sorted() if d.severity == "error"]
+            for d in outcome.report.sorted() if d.severity == "error"
+            and (d.file in shown or any(f"'{m}'" in d.message for m in merged))]
 
 
 def redirects_nt(canon: dict[str, str], base_iri: str) -> str:

@@ -128,7 +128,10 @@ class Staged:
         return Path(tmp)
 
     def commit(self) -> None:
+        umask = os.umask(0)
+        os.umask(umask)
         for tmp, target in self.files:
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the data is for everyone
             os.replace(tmp, target)
         self.files.clear()
 

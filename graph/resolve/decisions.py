@@ -115,6 +115,8 @@ def canonical_map(decisions: Iterable[Decision], curated: set[str]) -> dict[str,
     clusters: dict[str, list[str]] = {}
     for node in list(parent):
         clusters.setdefault(find(node), []).append(node)
+    for root, members in clusters.items():
+        members.append(root)
     out = {}
     for members in clusters.values():
         members = sorted(set(members))

@@ -104,8 +104,10 @@ class Matcher:
         self.entities = {e.id: e for e in entities}
         self.max_block = max_block
         self.df: Counter[str] = Counter()
+        self.name_df: Counter[str] = Counter()
         for e in entities:
             self.df.update({t for n in e.norms for t in n.split()})
+            self.name_df.update(e.norms)
         self.n = max(len(entities), 1)
         self.blocks: dict[str, list[str]] = defaultdict(list)
         self.strong: dict[str, list[str]] = defaultdict(list)
@@ -119,12 +121,13 @@ class Matcher:
         return math.log(1 + self.n / (1 + self.df.get(token, 0)))
 
     def _keys(self, norms: Iterable[str]) -> set[str]:
+        """The whole name's skeleton, and the prefixes of its two rarest tokens."""
         keys = set()
         for norm in norms:
             keys.add("=" + skeleton(norm))
-            for token in norm.split():
-                if len(token) > 1 or norm == token:
-                    keys.add(skeleton(token)[:6])
+            tokens = sorted((t for t in set(norm.split()) if len(t) > 1 or norm == t),
+                            key=lambda t: (self.df.get(t, 0), t))
+            keys.update(skeleton(t)[:6] for t in tokens[:2])
         return keys
 
     def _soft_overlap(self, a: str, b: str) -> float:
@@ -146,10 +149,12 @@ class Matcher:
         best, why = 0.0, ""
         for x in a:
             for y in b:
-                if x == y:
+                if x == y and self.name_df.get(x, 0) <= 2:
                     return 100.0, f"same name “{x}”"
                 if skeleton(x) == skeleton(y):
                     score = 98.0
+                elif fuzz.token_set_ratio(x, y) < 60:
+                    continue
                 else:
                     score = 0.6 * self._soft_overlap(x, y) + 0.4 * fuzz.token_sort_ratio(x, y)
                 if score > best:
@@ -166,6 +171,12 @@ class Matcher:
         if shared:
             score = max(score, 99.0)
             reasons.append("shared " + ", ".join(sorted(shared)))
+        specific = (set(a.types) & set(b.types)) - {"Organization", "Company", "Agency"}
+        if (score < 85 and a.country and a.country == b.country and specific
+                and _contained(a.norms, b.norms)):
+            score = 85.0
+            reasons.append(f"same country {a.country} and type {sorted(specific)[0]}, "
+                           "one name inside the other")
         if a.country and b.country and a.country[:2] != b.country[:2]:
             score -= 30
             reasons.append(f"different countries {a.country}/{b.country}")
@@ -194,6 +205,13 @@ class Matcher:
             for cand in self.candidates_for(entity):
                 seen.setdefault(cand.pair, cand)
         return sorted(seen.values(), key=lambda c: (-c.score, c.pair))
+
+
+def _contained(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether every token of a name of one side is in a name of the other."""
+    sets_a = [set(x.split()) for x in a]
+    sets_b = [set(y.split()) for y in b]
+    return any(x and y and (x <= y or y <= x) for x in sets_a for y in sets_b)
 
 
 def is_auto(candidate: Candidate) -> bool:

@@ -56,7 +56,9 @@ def variants(name: str) -> set[str]:
     out = {name}
     if "(" in name:
         out.add(re.sub(r"\s*\([^)]*\)", "", name))
-        out.update(re.findall(r"\(([^)]*)\)", name))
+        # "(FBI)", "(Italian Data Protection Authority)" name the entity; "(NC)", "(blog)" do not
+        out.update(inner for inner in re.findall(r"\(([^)]*)\)", name)
+                   if len(inner.split()) > 1 or (len(inner) >= 3 and inner.isupper()))
     for part in list(out):
         for sep in (" – ", " — ", " - "):
             if sep in part:
