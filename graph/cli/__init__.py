@@ -9,6 +9,7 @@ from graph.cli import (
     data_commands,
     docs_commands,
     evidence_commands,
+    extract_commands,
     import_commands,
     query_commands,
     run_commands,
@@ -23,7 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 for module in (data_commands, query_commands, serve_commands, docs_commands,
-               run_commands, analyze_commands, import_commands, evidence_commands):
+               run_commands, analyze_commands, import_commands, evidence_commands,
+               extract_commands):
     module.register(app)
 
 
