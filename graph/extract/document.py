@@ -166,7 +166,7 @@ def _plain(text: str, origin: str, path: Path | None, url: str | None) -> Docume
 def _fetch(url: str, timeout: float) -> tuple[bytes, str]:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read(MAX_BYTES + 1)
             content_type = response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:

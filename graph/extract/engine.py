@@ -131,7 +131,7 @@ def find_body(text: str, mentions: list[Mention], gaz: Gazetteer, gap: int = BOD
     hits = [False] * len(paragraphs)
     j = 0
     for m in sorted(mentions, key=lambda m: m.start):
-        if m.kind != "known" or gaz.is_a(m.types, NON_ACTORS) and not gaz.is_a(m.types, ["Actor"]):
+        if m.kind != "known" or (gaz.is_a(m.types, NON_ACTORS) and not gaz.is_a(m.types, ["Actor"])):
             continue
         while j < len(paragraphs) and paragraphs[j][1] < m.start:
             j += 1
@@ -180,7 +180,7 @@ def _sentences(doc: Document, body: tuple[int, int], rules: Rules) -> tuple[list
     nlp = pipeline(rules.language)
     parsed = nlp(doc.text[body[0]:body[1]])
     verbs = [(t.idx + body[0], t.idx + len(t) + body[0]) for t in parsed
-             if t.pos_ in {"AUX", "VERB"} and "Part" not in t.morph.get("VerbForm")]
+             if t.pos_ in {"AUX", "VERB"} and "Part" not in t.morph.get("VerbForm", [])]
     paragraphs = [(s + body[0], e + body[0]) for s, e in line_spans(doc.text[body[0]:body[1]])]
     out = []
     for s, e in split_sentences(doc.text, body[0], body[1], rules):

@@ -9,6 +9,7 @@ capitalised ("Time", not "time"); names of three words or more match in any case
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -210,7 +211,7 @@ def _shape_ok(shapes: tuple[str, ...], words: list[str]) -> bool:
 def _contiguous(text: str, toks: list[tuple[int, int, str]]) -> bool:
     """Words of one name are separated by spaces, hyphens, apostrophes or dots, not sentences."""
     return all(re.fullmatch(r"[\s\-'’.&/]{0,3}|\s?\(\s?|\s?\)\s?", text[a[1]:b[0]]) is not None
-               for a, b in zip(toks, toks[1:], strict=False))
+               for a, b in itertools.pairwise(toks))
 
 
 def _merge_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -266,7 +267,7 @@ def capitalised_names(text: str, start: int, end: int, rules: Rules,
     out: list[tuple[int, int, str | None, bool]] = []
     i = 0
     while i < len(toks):
-        s, e, w = toks[i]
+        _s, _e, w = toks[i]
         if not w[:1].isupper():
             i += 1
             continue

@@ -34,7 +34,7 @@ def pipeline(language: str) -> Language:
         nlp.add_pipe("sentencizer")
     else:
         try:
-            nlp = spacy.load(model, exclude=["lemmatizer"])
+            nlp = spacy.load(model, exclude=["lemmatizer", "parser"])  # POS and NER only
         except OSError as exc:
             raise PipelineUnavailable(
                 f"the spaCy model {model} is not installed: pip install {model} "

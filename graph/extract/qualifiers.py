@@ -7,6 +7,7 @@ pick the qualifier nearest to a trigger and the review shows where it came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -34,7 +35,7 @@ class AmountSpan:
     currency: str | None
 
 
-def _alt(words: list[str] | set[str] | dict[str, object]) -> str:
+def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -105,12 +106,13 @@ def find_dates(text: str, rules: Rules, default_year: int | None = None) -> list
     """Dates in reading order; a month without a year takes the latest year written before it
     (or ``default_year``), marked ``inferred``."""
     months = _alt(rules.months)
+    prefixes = "en|in|since|depuis|dès|au|début|fin|early|late"
     year = r"(?P<y>(?:19[5-9]\d|20[0-4]\d))(?![\d\u00a0\u202f]|\s\d{3}\b)"
     patterns = [
         ("day", re.compile(rf"\b(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<m>{months})\.?\s+{year}", re.I)),
         ("day", re.compile(rf"\b(?P<m>{months})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}", re.I)),
         ("month", re.compile(rf"\b(?P<m>{months})\.?\s+(?:de\s+|of\s+)?{year}", re.I)),
-        ("month", re.compile(rf"\b(?:en|in|since|depuis|dès|au|début|fin|early|late)\s+(?P<m>{months})\b(?!\s*\d)", re.I)),
+        ("month", re.compile(rf"\b(?:{prefixes})\s+(?P<m>{months})\b(?!\s*\d)", re.I)),
         ("year", re.compile(rf"(?<![\d.,/-]){year}", re.I)),
     ]
     spans: list[DateSpan] = []
@@ -118,8 +120,8 @@ def find_dates(text: str, rules: Rules, default_year: int | None = None) -> list
     raw: list[tuple[int, int, str, re.Match[str]]] = []
     for precision, pattern in patterns:
         for m in pattern.finditer(text):
-            s, e = (m.start("m"), m.end()) if precision == "month" and "y" not in m.groupdict() \
-                or (precision == "month" and m.groupdict().get("y") is None) else (m.start(), m.end())
+            bare_month = precision == "month" and m.groupdict().get("y") is None
+            s, e = (m.start("m"), m.end()) if bare_month else (m.start(), m.end())
             if any(s < te and ts < e for ts, te in taken):
                 continue
             taken.append((s, e))
