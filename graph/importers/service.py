@@ -111,9 +111,10 @@ def import_table(table: Path, mapping_path: Path, *, data_dir: Path | None = Non
                                              f"cannot read the file: {exc.strerror}"))
         return result
     result.bad_rows = sum(d.severity == "error" for d in result.diagnostics)
-    if rows and (problems := _unknown_columns(mapping, mwhere, rows)):
+    if rows and (problems := _unknown_columns(mapping, mwhere, rows, fmt)):
         result.diagnostics.extend(problems)
-        return result
+        if any(d.severity == "error" for d in problems):
+            return result
     sha = sha256_file(table)
     source_id = f"{mapping.dataset.id}-{sha[:8]}"
     archive = mapping.dataset.archive or _relative(table, settings.source_root)
@@ -170,7 +171,8 @@ def import_table(table: Path, mapping_path: Path, *, data_dir: Path | None = Non
         staged.write(paths.history, history_text(history))
         overrides = {mapping.name: merged}
         decisions = [*log.current().values(), *result.auto]
-        problems = derive_all(data_dir, staged, decisions, overrides, settings)
+        problems = derive_all(data_dir, staged, decisions, overrides, settings,
+                              {mapping.name: history})
         if problems:
             result.diagnostics.extend(problems)
             staged.discard()
@@ -192,10 +194,15 @@ def _relative(path: Path, root: Path) -> str:
     return os.path.relpath(path.resolve(), root.resolve())
 
 
-def _unknown_columns(mapping: Mapping, where: Where, rows: list[Row]) -> list[Diagnostic]:
-    header = set().union(*(r.cells for r in rows[:50]))
+def _unknown_columns(mapping: Mapping, where: Where, rows: list[Row], fmt: str
+                     ) -> list[Diagnostic]:
+    """Columns the mapping reads that the file lacks: an error for a table (a typo), a warning
+    for JSON, whose records may simply omit a key."""
+    header = set().union(*(r.cells for r in rows))
+    severity = "warning" if fmt in {"json", "jsonl"} else "error"
     return [where.diag(path, f"column {column!r} is not in the file",
-                       did_you_mean(column, header) or f"columns: {', '.join(sorted(header))}")
+                       did_you_mean(column, header) or f"columns: {', '.join(sorted(header))}",
+                       severity=severity)
             for path, column in mapping_columns(mapping) if column not in header]
 
 
@@ -284,6 +291,11 @@ def merge_versions(previous: Records, new: Records, history: dict[str, Any], sou
     for key in previous.claims:
         if key not in new.claims:
             changes["ended"].append(key)
+    current = new.sources.get(source_id, {}).get("archive")
+    for key, source in merged.sources.items():
+        if key != source_id and current and source.get("archive") == current:
+            # the file at that path is now the newer version: the old one is known by sha256
+            merged.sources[key] = {k: v for k, v in source.items() if k != "archive"}
     return merged, changes
 
 
@@ -307,7 +319,7 @@ def curated_entities(data_dir: Path) -> list[dict[str, Any]]:
     out = []
     for file in curated_files(data_dir):
         try:
-            doc = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+            doc = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)
         except (yaml.YAMLError, OSError, UnicodeDecodeError):
             continue  # a broken file is reported by validation, not here
         entities = doc.get("entities") if isinstance(doc, dict) else None
@@ -390,7 +402,8 @@ decisions in data/resolution/decisions.jsonl. Do not edit: re-import or decide i
 
 def derive_all(data_dir: Path, staged: Staged, decisions: Iterable[Decision],
                overrides: dict[str, Records] | None = None,
-               settings: Settings | None = None) -> list[Diagnostic]:
+               settings: Settings | None = None,
+               histories: dict[str, dict[str, Any]] | None = None) -> list[Diagnostic]:
     """Write every import's ``ledger.yaml`` and the redirects into ``staged``, then validate
     them with the rest of the ledger through the pipeline; the problems, if any."""
     settings = settings or get_settings()
@@ -408,7 +421,8 @@ def derive_all(data_dir: Path, staged: Staged, decisions: Iterable[Decision],
             f"\n{v['source']}: {v.get('file', '')}, sha256 {v.get('sha256', '')}, licence "
             f"{v.get('licence') or 'unknown'}" + (f", attribution: {v['attribution']}"
                                                   if v.get("attribution") else "")
-            for v in load_history(target.parent / "history.json")["versions"])
+            for v in ((histories or {}).get(name) or load_history(target.parent / "history.json")
+                      )["versions"])
         temps[staged.write(target, yaml_text(derived, header))] = target
     staged.write(redirects_path(data_dir), redirects_nt(canon, settings.base_iri))
     inputs: list[tuple[Path, Any]] = [(f, "yaml") for f in curated_files(data_dir)]

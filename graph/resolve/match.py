@@ -149,7 +149,7 @@ class Matcher:
         best, why = 0.0, ""
         for x in a:
             for y in b:
-                if x == y and self.name_df.get(x, 0) <= 2:
+                if x == y and self.name_df.get(x, 0) <= 5:
                     return 100.0, f"same name “{x}”"
                 if skeleton(x) == skeleton(y):
                     score = 98.0
