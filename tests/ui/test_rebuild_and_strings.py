@@ -38,11 +38,11 @@ def test_a_new_build_is_shown_without_restarting(tmp_path: Path,
     settings = build_ledger(ledger, tmp_path / "store")
     use_settings(settings)
     before = open_page("profile", id="clearview-ai")
-    assert "customers (1)" not in [h.value for h in before.subheader]
+    assert "Customers and contracts (2)" not in [h.value for h in before.header]
     (ledger / "extra.yaml").write_text(EXTRA, encoding="utf-8")
     build_ledger(ledger, tmp_path / "store")  # same folder: `current` now points at a new build
     after = open_page("profile", id="clearview-ai")  # same process, same caches
-    assert "customers (1)" in [h.value for h in after.subheader]
+    assert "Customers and contracts (2)" in [h.value for h in after.header]
     home = open_page("home")
     assert next(m.value for m in home.metric if m.label == "Entities") == "9"
 
