@@ -13,7 +13,7 @@ from graph.store import open_store
 from graph.ui.dossier import dossier_html, dossier_markdown
 from graph.ui.downloads import claims_frame, subgraph
 from graph.ui.model import load_profile
-from tests.ui.conftest import open_page, raw_texts, table_with, texts, unescape
+from tests.ui.conftest import open_page, raw_texts, table_with, texts
 
 
 def test_clearview_profile_is_a_briefing_with_families_figures_and_an_index(ui: Settings) -> None:

@@ -10,8 +10,6 @@ from graph.settings import Settings
 from tests.ui.conftest import open_page, table_with
 
 
-
-
 def test_regulatory_actions_by_authority_country_amount_and_status(ui: Settings) -> None:
     app = open_page("regulatory")
     table = table_with(app, "relation", "fined")
