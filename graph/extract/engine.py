@@ -278,7 +278,7 @@ def _list_gap_ok(text: str, a: int, b: int, sent: _Sentence, rules: Rules) -> bo
         return False
     if not re.search(r",|;|\bet\b|\band\b|\bainsi que\b|\bas well as\b|\bou\b|\bor\b|&", gap):
         return False
-    if any(fold(w) in rules.clause_breakers for _, _, w in tokens(gap)):
+    if any(w.casefold() in rules.clause_breakers for _, _, w in tokens(gap)):  # "à" is not "a"
         return False
     return not any(a <= v[0] < b for v in sent.verbs)
 
