@@ -52,7 +52,7 @@ def report_import(result: ImportResult, *, dry_run: bool, strict: bool, max_show
     warnings = len(result.diagnostics) - len(result.errors)
     if not result.ok:
         why = " (--strict: bad rows stop the import)" if strict and result.errors else ""
-        err.print(f"import failed{why}: nothing was written", markup=False)
+        err.print(f"import failed{why}: nothing was written", markup=False, soft_wrap=True)
         raise typer.Exit(1)
     c = result.changes
     verb = "would write" if dry_run else "wrote"
@@ -124,7 +124,7 @@ def _apply(folder: Path) -> None:
     problems = apply_decisions(folder)
     if problems:
         print_diagnostics(problems, 0)
-        err.print("the derived ledgers were left as they were", markup=False)
+        err.print("the derived ledgers were left as they were", markup=False, soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -143,7 +143,7 @@ def dedupe_decide(
     folder = _data_dir(data_dir)
     if judgement not in {"same", "different", "unsure"}:
         err.print(f"error: judgement {judgement!r} is not one of same, different, unsure",
-                  markup=False)
+                  markup=False, soft_wrap=True)
         raise typer.Exit(2)
     known = _known_ids(folder)
     for entity in (left, right):
@@ -151,13 +151,13 @@ def dedupe_decide(
             from graph.diagnostics import did_you_mean
 
             err.print(f"error: no entity {entity!r} in {folder}. {did_you_mean(entity, known)}",
-                      markup=False)
+                      markup=False, soft_wrap=True)
             raise typer.Exit(2)
     log = DecisionLog(decisions_path(folder))
     try:
         decision = log.decide(left, right, judgement, who or getpass.getuser(), why)
     except ValueError as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     _apply_or_revert(folder, log, left, right)
     out.print(f"recorded: {decision.left} {decision.judgement} {decision.right}", markup=False)
@@ -169,7 +169,7 @@ def _apply_or_revert(folder: Path, log: DecisionLog, left: str, right: str) -> N
         print_diagnostics(problems, 0)
         log.undo(left, right, "custodiet", "reverted: the merged ledger did not validate")
         err.print("the decision was reverted (see the problems above); the derived ledgers "
-                  "were left as they were", markup=False)
+                  "were left as they were", markup=False, soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -188,7 +188,7 @@ def dedupe_undo(
     try:
         decision = log.undo(left, right, who or getpass.getuser())
     except KeyError as exc:
-        err.print(f"error: {exc.args[0]}", markup=False)
+        err.print(f"error: {exc.args[0]}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     _apply(folder)
     out.print(f"undone: {left} and {right} are now {decision.judgement}", markup=False)
@@ -207,6 +207,38 @@ def dedupe_apply(data_dir: DataDir = None) -> None:
     """Re-derive every imported ledger from the decisions in force."""
     _apply(_data_dir(data_dir))
     out.print("derived ledgers are up to date", markup=False)
+
+
+@dedupe.command("evaluate")
+def dedupe_evaluate(
+    pairs: Annotated[Path, typer.Argument(help="CSV of labelled pairs: left,right,same,"
+                                                "left_types,right_types,left_country,"
+                                                "right_country.")],
+    min_score: Annotated[float, typer.Option(help="The review threshold.")] = 70.0,
+    data_dir: DataDir = None,
+    show: Annotated[bool, typer.Option(help="List the misses and false alarms.")] = False,
+) -> None:
+    """Precision and recall of the matcher on a labelled list of name pairs."""
+    from graph.importers.service import all_entities
+    from graph.resolve.evaluate import evaluate
+
+    if not pairs.is_file():
+        err.print(f"{pairs}:1:1: error: no such file", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        results = evaluate(pairs, min_score, all_entities(_data_dir(data_dir)))
+    except KeyError as exc:
+        err.print(f"{pairs}:1:1: error: missing column {exc.args[0]!r}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    for q in results:
+        out.print(f"{q.threshold}: precision {q.precision:.2f}, recall {q.recall:.2f} "
+                  f"({q.pairs} pairs: {q.tp} found, {q.fp} false alarms, {q.fn} missed)",
+                  markup=False)
+        if show:
+            for what in q.misses:
+                out.print(f"  missed: {what}", markup=False)
+            for what in q.false_alarms:
+                out.print(f"  false alarm: {what}", markup=False)
 
 
 def _known_ids(folder: Path) -> set[str]:

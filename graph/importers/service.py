@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -424,7 +425,8 @@ def derive_all(data_dir: Path, staged: Staged, decisions: Iterable[Decision],
             for v in ((histories or {}).get(name) or load_history(target.parent / "history.json")
                       )["versions"])
         temps[staged.write(target, yaml_text(derived, header))] = target
-    staged.write(redirects_path(data_dir), redirects_nt(canon, settings.base_iri))
+    labels = _pending_aliases(imports, canon, {d["id"]: d for d in curated_entities(data_dir)})
+    staged.write(redirects_path(data_dir), redirects_nt(canon, settings.base_iri, labels))
     inputs: list[tuple[Path, Any]] = [(f, "yaml") for f in curated_files(data_dir)]
     inputs += [(tmp, "yaml") for tmp in temps]
     outcome = run(inputs, settings, publish=False, shacl=False)
@@ -437,14 +439,35 @@ def derive_all(data_dir: Path, staged: Staged, decisions: Iterable[Decision],
             and (d.file in shown or any(f"'{m}'" in d.message for m in merged))]
 
 
-def redirects_nt(canon: dict[str, str], base_iri: str) -> str:
-    """Merged ids as Linked Data redirects: ``owl:sameAs`` and ``dcterms:isReplacedBy``."""
+def redirects_nt(canon: dict[str, str], base_iri: str,
+                 aliases: dict[str, list[str]] | None = None) -> str:
+    """Merged ids as Linked Data redirects (``owl:sameAs``, ``dcterms:isReplacedBy``), and the
+    imported names a curated entity lacks as ``skos:altLabel``: what the build cannot carry."""
     entity = base_iri.rstrip("/") + "/entity/"
     lines = []
     for old, new in sorted(canon.items()):
         lines.append(f"<{entity}{old}> <http://www.w3.org/2002/07/owl#sameAs> <{entity}{new}> .")
         lines.append(f"<{entity}{old}> <http://purl.org/dc/terms/isReplacedBy> <{entity}{new}> .")
+    for target, names in sorted((aliases or {}).items()):
+        lines += [f"<{entity}{target}> <http://www.w3.org/2004/02/skos/core#altLabel> "
+                  f"{json.dumps(name, ensure_ascii=False)} ." for name in names]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _pending_aliases(imports: dict[str, Records], canon: dict[str, str],
+                     curated: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for records in imports.values():
+        for data in records.entities.values():
+            target = canon.get(data["id"], data["id"])
+            if target not in curated:
+                continue
+            have = set(curated[target]["name"].values()) | set(
+                curated[target].get("aliases") or [])
+            for name in dict.fromkeys([*data["name"].values(), *data.get("aliases", [])]):
+                if name not in have and name not in out.setdefault(target, []):
+                    out[target].append(name)
+    return {k: v for k, v in out.items() if v}
 
 
 def apply_decisions(data_dir: Path, settings: Settings | None = None) -> list[Diagnostic]:
@@ -465,21 +488,10 @@ def apply_decisions(data_dir: Path, settings: Settings | None = None) -> list[Di
 
 
 def aliases_for_curated(data_dir: Path) -> dict[str, list[str]]:
-    """Names of imported entities merged into curated ones that the curated entity lacks: the
-    curator adds them by hand (a derived file cannot add to a hand-written record)."""
+    """Names of imported entities merged into curated ones that the curated record lacks: a
+    derived file cannot add to a hand-written record, so the curator adds them by hand."""
     curated = {d["id"]: d for d in curated_entities(data_dir)}
     canon = canonical_map(DecisionLog(decisions_path(data_dir)).current().values(), set(curated))
-    out: dict[str, list[str]] = {}
-    for name in import_names(data_dir):
-        for data in read_records(ImportPaths(imports_dir(data_dir) / name).imported
-                                 ).entities.values():
-            target = canon.get(data["id"], data["id"])
-            if target in curated:
-                have = set(curated[target]["name"].values()) | set(
-                    curated[target].get("aliases") or [])
-                extra = [n for n in [*data["name"].values(), *data.get("aliases", [])]
-                         if n not in have]
-                if extra:
-                    out.setdefault(target, [])
-                    out[target] += [n for n in extra if n not in out[target]]
-    return out
+    imports = {n: read_records(ImportPaths(imports_dir(data_dir) / n).imported)
+               for n in import_names(data_dir)}
+    return _pending_aliases(imports, canon, curated)

@@ -130,12 +130,16 @@ class Matcher:
             keys.update(skeleton(t)[:6] for t in tokens[:2])
         return keys
 
-    def _soft_overlap(self, a: str, b: str) -> float:
+    def _soft_overlap(self, a: str, b: str) -> tuple[float, bool]:
+        """IDF-weighted share of tokens found on the other side (a near spelling counts), and
+        whether each side has a distinctive token the other lacks ("Caldwell"/"Caswell")."""
         ta, tb = a.split(), b.split()
         if not ta or not tb:
-            return 0.0
+            return 0.0, False
         weight = common = 0.0
+        rare_unmatched = []
         for side, other in ((ta, tb), (tb, ta)):
+            lone = False
             for token in side:
                 w = self.idf(token)
                 weight += w
@@ -143,20 +147,28 @@ class Matcher:
                         len(token) > 3 and len(o) > 3 and fuzz.ratio(token, o) >= 85
                         for o in other):
                     common += w
-        return 100.0 * common / weight if weight else 0.0
+                elif len(token) > 2 and self.df.get(token, 0) <= 3:
+                    lone = True
+            rare_unmatched.append(lone)
+        return (100.0 * common / weight if weight else 0.0), all(rare_unmatched)
 
     def name_score(self, a: Iterable[str], b: Iterable[str]) -> tuple[float, str]:
         best, why = 0.0, ""
         for x in a:
             for y in b:
-                if x == y and self.name_df.get(x, 0) <= 5:
+                if x == y and (" " in x or (len(x) > 3 and self.df.get(x, 0) <= 5)):
                     return 100.0, f"same name “{x}”"
-                if skeleton(x) == skeleton(y):
+                if skeleton(x).replace(" ", "") == skeleton(y).replace(" ", ""):
                     score = 98.0
                 elif fuzz.token_set_ratio(x, y) < 60:
                     continue
                 else:
-                    score = 0.6 * self._soft_overlap(x, y) + 0.4 * fuzz.token_sort_ratio(x, y)
+                    overlap, conflict = self._soft_overlap(x, y)
+                    score = 0.6 * overlap + 0.4 * fuzz.token_sort_ratio(x, y)
+                    if conflict:
+                        score -= 10
+                    elif _contained([x], [y]) and score < 75:
+                        score = 75.0
                 if score > best:
                     best, why = score, f"“{x}” ~ “{y}”"
         return best, why
@@ -178,7 +190,7 @@ class Matcher:
             reasons.append(f"same country {a.country} and type {sorted(specific)[0]}, "
                            "one name inside the other")
         if a.country and b.country and a.country[:2] != b.country[:2]:
-            score -= 30
+            score -= 35
             reasons.append(f"different countries {a.country}/{b.country}")
         if score < CANDIDATE:
             return None

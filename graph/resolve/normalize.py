@@ -26,7 +26,9 @@ _OCR_CHARS = str.maketrans({"0": "o", "1": "l", "5": "s", "|": "l"})
 def fold(text: str) -> str:
     """Lower case, accents removed (ß → ss, ø → o), punctuation as spaces."""
     text = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ø", "o")
-                                 .replace("Ø", "O").replace("æ", "ae").replace("œ", "oe"))
+                                 .replace("Ø", "O").replace("æ", "ae").replace("œ", "oe")
+                                 .replace("ł", "l").replace("Ł", "L").replace("đ", "d")
+                                 .replace("Đ", "D"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = text.replace("&", " and ").replace("'", "").replace("’", "")
     text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text)  # S.A. -> SA, e.V. -> eV
