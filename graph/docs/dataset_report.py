@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 import pycountry
 
+from graph.evidence import contradictions, lifecycle
+from graph.evidence.changes import known_of
+from graph.evidence.grade import grade_of
+from graph.evidence.lines import independent_lines
 from graph.ledger.model import Claim, Ledger
 from graph.vocabulary import Vocabulary, load_vocabulary
 
@@ -32,12 +36,26 @@ class DatasetFigures:
     incomplete_actions: list[str] = field(default_factory=list)
     disputes: int = 0
     unused_sources: list[str] = field(default_factory=list)
+    claims_two_lines: int = 0
+    curated: int = 0  # claims resting on something other than an imported dataset
+    curated_two_lines: int = 0
+    by_lines: Counter[str] = field(default_factory=Counter)
+    by_grade: Counter[str] = field(default_factory=Counter)
+    copies: int = 0
+    unknown_publishers: int = 0
+    case_status: dict[str, str] = field(default_factory=dict)  # claim id -> derived status
+    contested: Counter[str] = field(default_factory=Counter)
 
 
 def independent_sources(claim: Claim, ledger: Ledger) -> int:
-    """Distinct publishers among a claim's sources (a source without publisher counts alone)."""
-    return len({(ledger.sources[r.source].publisher or r.source) if r.source in ledger.sources
-                else r.source for r in claim.refs})
+    """Distinct publishers among a claim's sources (a source without publisher counts alone):
+    the old, flattering measure, kept beside independent lines so the difference shows."""
+    def publisher(source: str) -> str:
+        found = ledger.sources.get(source)
+        name = found.publisher if found else None
+        return name if name and name != "unknown" else source
+
+    return len({publisher(r.source) for r in claim.refs})
 
 
 def figures(ledger: Ledger, vocab: Vocabulary | None = None) -> DatasetFigures:
@@ -52,10 +70,35 @@ def figures(ledger: Ledger, vocab: Vocabulary | None = None) -> DatasetFigures:
             1 for c in ledger.claims.values() if independent_sources(c, ledger) >= 2
         ),
     )
+    vocab = vocab or load_vocabulary()
+    known = known_of(ledger)
+    for claim in ledger.claims.values():
+        supporting = [r.source for r in claim.refs if r.stance != "denies"]
+        lines = independent_lines(supporting, known.sources)
+        fig.claims_two_lines += lines >= 2
+        if any(known.sources[r].kind != "Dataset" for r in supporting if r in known.sources):
+            fig.curated += 1
+            fig.curated_two_lines += lines >= 2
+        fig.by_lines[str(min(lines, 5)) + ("+" if lines >= 5 else "")] += 1
+        grade = grade_of(supporting, known.sources, known.entities, vocab)
+        fig.by_grade[grade.notation if grade else "—"] += 1
+    fig.copies = sum(1 for s in ledger.sources.values() if s.copy_of)
+    fig.unknown_publishers = sum(1 for s in ledger.sources.values() if s.publisher == "unknown")
+    steps = [lifecycle.Step.of(cid, c, vocab) for cid, c in ledger.claims.items()]
+    case_of: dict[str, str] = {}
+    for case in lifecycle.cases(s for s in steps if s.stage or s.follows):
+        status = case.status(vocab)
+        for step in case.steps:
+            fig.case_status[step.cid] = status[0] if status else ""
+            case_of[step.cid] = case.root
+    for cid, claim in ledger.claims.items():
+        fig.contested.update(c.kind for c in contradictions.declared(cid, claim))
+    compared = {cid: f for cid, c in ledger.claims.items()
+                if (f := contradictions.facts_of(cid, c, vocab)) is not None}
+    fig.contested.update(c.kind for c in contradictions.incompatible(compared, case_of))
     for entity in ledger.entities.values():
         fig.by_type.update(entity.types)
         fig.by_country[entity.country or "—"] += 1
-    vocab = vocab or load_vocabulary()
     used: set[str] = set()
     for cid, claim in ledger.claims.items():
         fig.by_predicate[claim.predicate] += 1
@@ -71,7 +114,7 @@ def figures(ledger: Ledger, vocab: Vocabulary | None = None) -> DatasetFigures:
                 continue
             missing = [name for name, ok in (
                 ("date", claim.date or claim.start),
-                ("status", claim.status),
+                ("status", claim.status or fig.case_status.get(cid)),
                 ("amount", claim.predicate != "fined" or claim.amount is not None),
                 ("currency", claim.predicate != "fined" or claim.currency),
             ) if not ok]
@@ -80,6 +123,8 @@ def figures(ledger: Ledger, vocab: Vocabulary | None = None) -> DatasetFigures:
     for source in ledger.sources.values():
         fig.by_source_kind[source.kind] += 1
         used.update(source.cites)
+        if source.copy_of:
+            used.add(source.copy_of)
     fig.unused_sources = sorted(set(ledger.sources) - used)
     return fig
 
@@ -102,15 +147,19 @@ def _rows(counter: Counter[str], label=lambda k: k) -> str:  # type: ignore[no-u
 def render(ledger: Ledger, vocab: Vocabulary) -> str:
     fig = figures(ledger, vocab)
     share = fig.claims_two_independent / fig.claims if fig.claims else 0.0
+    honest = fig.claims_two_lines / fig.claims if fig.claims else 0.0
+    curated = fig.curated_two_lines / fig.curated if fig.curated else 0.0
     labels = {name: term.label_in("en") for name, term in vocab.predicates.items()}
-    actions = ["| claim | who | predicate | whom | date | status | amount |",
-               "|---|---|---|---|---|---|---:|"]
+    actions = ["| claim | who | predicate | whom | date | published | status (case status) | amount |",
+               "|---|---|---|---|---|---|---|---:|"]
     for cid, claim in sorted(fig.actions, key=lambda a: (str(a[1].date or a[1].start), a[0])):
         amount = f"{claim.amount:,} {claim.currency}" if claim.amount is not None else ""
         actions.append(
             f"| `{cid}` | {ledger.entities[claim.subject].name.en} | {labels.get(claim.predicate)} "
             f"| {ledger.entities[claim.object].name.en if claim.object else ''} "
-            f"| {claim.date or claim.start or ''} | {claim.status or ''} | {amount} |"
+            f"| {claim.date or claim.start or ''} | {claim.published or ''} "
+            f"| {claim.status or ''}{f' ({fig.case_status[cid]})' if cid in fig.case_status else ''} "
+            f"| {amount} |"
         )
     sources = ["| source | kind | claims |", "|---|---|---:|"]
     for source_id, source in sorted(ledger.sources.items()):
@@ -125,11 +174,31 @@ Generated by `custodiet docs` from `data/` — do not edit by hand.
 | claims | {fig.claims} |
 | sources | {fig.sources} |
 | claims whose every reference has a locator | {fig.claims_with_locator} |
-| claims backed by two or more independent sources (distinct publishers) | {fig.claims_two_independent} ({share:.0%}) |
+| claims with two or more independent lines of evidence ([evidence.md](evidence.md)) \
+| {fig.claims_two_lines} ({honest:.0%}) |
+| … of the {fig.curated} curated claims (not resting only on an imported dataset) \
+| {fig.curated_two_lines} ({curated:.0%}) |
+| claims with two or more distinct publishers (the older measure, copies counted) \
+| {fig.claims_two_independent} ({share:.0%}) |
+| sources that are copies credited to an original | {fig.copies} |
+| sources whose publisher is explicitly unknown (with a reason) | {fig.unknown_publishers} |
 | claims that dispute another claim | {fig.disputes} |
+| contested: declared disputes / denials / incompatible claims found \
+| {fig.contested["declared"]} / {fig.contested["denied"]} / {fig.contested["incompatible"]} |
 | regulator, court and complainant actions | {len(fig.actions)} |
 | regulator and court actions lacking a date, status or (fines) amount | {len(fig.incomplete_actions)} |
 | sources used by no claim and cited by no source | {len(fig.unused_sources)} |
+
+## Claims by independent lines of evidence
+
+{_rows(fig.by_lines)}
+
+## Claims by evidence grade
+
+Grades (docs/evidence.md): A official decision or court ruling, B government record, C company
+filing or statement, D investigative or research report, E news report, F commentary.
+
+{_rows(fig.by_grade)}
 
 ## Entities by type
 

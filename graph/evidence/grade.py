@@ -4,8 +4,8 @@ A grade is read off the kinds of the claim's supporting sources after copies are
 their originals (a scraped copy of a court ruling is graded as the ruling; a blog quoting a
 ruling it does not reproduce is graded as a blog). Which kind gives which grade is data
 (``ont:evidenceGrade`` on each source kind in graph/schema/ontology.ttl); one rule is not: a
-report or dataset published by a public body is a government record (grade B), since the
-kind alone cannot tell a GAO report from an NGO's.
+report, dataset or press release published by a public body is a government record (grade B),
+since the kind alone cannot tell a GAO report from an NGO's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from graph.vocabulary import Vocabulary
 
 GOVERNMENT_RECORD = "B"
 PUBLIC_BODY = "Agency"  # publishers of this class (or a subclass) make government records
-RECORD_KINDS = {"Report", "Dataset"}
+RECORD_KINDS = {"Report", "Dataset", "PressRelease"}
 
 
 @dataclass(frozen=True)
