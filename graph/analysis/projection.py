@@ -59,6 +59,8 @@ class ClaimRow:
     currency: str | None
     sources: tuple[str, ...]
     date_precision: str | None = None  # year | month | day: ``date`` is the period's first day
+    lines: int | None = None  # independent lines of evidence (graph.evidence.lines), per build
+    known_since: str | None = None  # earliest publication of its evidence (graph.evidence.timing)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ _PROPERTY = {  # the long rows of analysis-claims.rq: property IRI -> field of C
     ONT + "date": "date", ONT + "datePrecision": "date_precision", ONT + "startDate": "start",
     ONT + "endDate": "end", ONT + "amount": "amount", ONT + "currency": "currency",
     ONT + "status": "status", PROV + "wasDerivedFrom": "sources",
+    ONT + "caseStatus": "case_status", ONT + "independentSourceCount": "lines",
+    ONT + "knownSince": "known_since",
 }
 
 
@@ -143,7 +147,8 @@ def _claims(rows: list[dict[str, str | None]], entities: dict[str, EntityRow]
         if subject not in entities or obj not in entities:
             continue  # a value claim (the object is a literal) or a dangling reference
         amount = record.get("amount")
-        status = record.get("status")
+        status = record.get("case_status") or record.get("status")  # a case's status wins
+        lines = record.get("lines")
         claims.append(ClaimRow(
             id=_after(iri, "/claim/"), subject=subject,
             predicate=str(record.get("predicate", "")).rpartition("#")[2], object=obj,
@@ -153,6 +158,8 @@ def _claims(rows: list[dict[str, str | None]], entities: dict[str, EntityRow]
             currency=_opt(record.get("currency")),
             sources=tuple(sorted(record["sources"])),  # type: ignore[call-overload]
             date_precision=_opt(record.get("date_precision")),
+            lines=int(str(lines)) if lines is not None else None,
+            known_since=_opt(record.get("known_since")),
         ))
     claims.sort(key=lambda c: c.id)
     return tuple(claims)
@@ -217,11 +224,11 @@ def build_projection(
 ) -> nx.MultiDiGraph:
     """The projection of already-read rows (pure: used by ``project`` and by the benchmarks).
 
-    ``min_sources`` counts *independent* sources (distinct publishers, a source without a
-    publisher counting as its own), after the ``as_of`` cut. With ``as_of``, a claim is kept
-    when it holds on that date (see ``_valid_on``) and at least one of its sources was
-    published by then (sources of unknown date count as published); later sources are dropped
-    from the edge. ``isolates`` keeps entities that have no kept claim. O(N + E).
+    ``min_sources`` counts *independent lines of evidence* as the build computed them
+    (docs/evidence.md), capped after the ``as_of`` cut by the distinct publishers left. With
+    ``as_of``, a claim is kept when it holds on that date (see ``_valid_on``), was known by then
+    (``ont:knownSince``) and at least one of its sources was published by then (sources of
+    unknown date count as published); later sources are dropped from the edge. ``isolates`` keeps entities that have no kept claim. O(N + E).
     """
     with paused_gc():
         return _build_projection(data, predicates, entity_types, min_sources, as_of, lang,
@@ -269,14 +276,17 @@ def _build_projection(data: ClaimsData, predicates: Iterable[str] | None,
             continue
         sources = list(claim.sources)
         if day is not None:
-            if not _valid_on(claim, day):
+            if not _valid_on(claim, day) or (claim.known_since or "") > day:
                 continue
             sources = [s for s in sources
                        if not (s in data.sources and (data.sources[s].issued or "") > day)]
             if not sources:
                 continue
-        independent = len({(data.sources[s].publisher if s in data.sources else None) or s
-                           for s in sources})
+        # Independent lines as the build counted them (copies and citations collapsed); after
+        # an as-of cut, no more than the distinct publishers left, a safe upper bound.
+        publishers = len({(data.sources[s].publisher if s in data.sources else None) or s
+                          for s in sources})
+        independent = min(claim.lines, publishers) if claim.lines is not None else publishers
         if independent < min_sources:
             continue
         add_node(claim.subject)
