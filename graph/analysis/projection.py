@@ -228,7 +228,8 @@ def build_projection(
     (docs/evidence.md), capped after the ``as_of`` cut by the distinct publishers left. With
     ``as_of``, a claim is kept when it holds on that date (see ``_valid_on``), was known by then
     (``ont:knownSince``) and at least one of its sources was published by then (sources of
-    unknown date count as published); later sources are dropped from the edge. ``isolates`` keeps entities that have no kept claim. O(N + E).
+    unknown date count as published); later sources are dropped from the edge. ``isolates``
+    keeps entities that have no kept claim. O(N + E).
     """
     with paused_gc():
         return _build_projection(data, predicates, entity_types, min_sources, as_of, lang,
