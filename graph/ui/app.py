@@ -32,6 +32,7 @@ PAGES = (
     ("map", "pages/map.py", ":material/public:"),
     ("sources", "pages/sources.py", ":material/menu_book:"),
     ("sparql", "pages/sparql.py", ":material/terminal:"),
+    ("review", "pages/review.py", ":material/fact_check:"),
     ("claim", "pages/claim.py", ":material/format_quote:"),
 )
 HIDDEN = {"claim"}  # reached by links (claim?id=…), not from the sidebar
