@@ -247,6 +247,56 @@ def _known_ids(folder: Path) -> set[str]:
     return {e.id for e in all_entities(folder)}
 
 
+@imports.command("ftm")
+def import_ftm_command(
+    file: Annotated[Path, typer.Argument(help="FollowTheMoney entities, one JSON per line.")],
+    name: Annotated[str, typer.Option(help="Name of this import (its folder in data/imports).")],
+    dataset_id: Annotated[str, typer.Option(help="Id of the dataset source (kebab-case).")],
+    title: Annotated[str | None, typer.Option(help="Title of the dataset.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the dataset is published.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (ISO).")] = None,
+    licence: Annotated[str | None, typer.Option(help="Licence of the dataset.")] = None,
+    retrieved: Annotated[str | None, typer.Option(help="When it was retrieved.")] = None,
+    strict: Annotated[bool, typer.Option(help="Import nothing if any entity is bad.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Check and report; write nothing.")] = False,
+    data_dir: DataDir = None,
+    max_shown: MaxShown = 200,
+) -> None:
+    """Import a FollowTheMoney entity stream: people and organisations, links as claims."""
+    from graph.importers.service import import_ftm
+
+    result = import_ftm(file, name=name, dataset_id=dataset_id, title=title, url=url,
+                        published=published, licence=licence, data_dir=_data_dir(data_dir),
+                        strict=strict, dry_run=dry_run, retrieved=retrieved)
+    report_import(result, dry_run=dry_run, strict=strict, max_shown=max_shown)
+
+
+def export_ftm(
+    output: Annotated[Path, typer.Option("--output", "-o", help="FtM JSON Lines file to write.")],
+    path: Annotated[Path | None, typer.Argument(help="Ledger folder (default: data).")] = None,
+) -> None:
+    """Export the ledger as FollowTheMoney entities (Aleph, OpenSanctions, nomenklatura)."""
+    from graph.importers.ftm import export_ftm as to_ftm
+    from graph.pipeline import run
+
+    result = run([(path or get_settings().data_dir, "yaml")], publish=False, shacl=False,
+                 keep_ledger=True)
+    if result.ledger is None:
+        print_diagnostics(result.report.errors, 20)
+        err.print("export aborted: the ledger does not validate", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    proxies, skipped = to_ftm(result.ledger)
+    tmp = output.with_name(f".{output.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for proxy in proxies:
+            handle.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    tmp.replace(output)
+    left_out = "; ".join(f"{n} {what}" for what, n in skipped.items())
+    out.print(f"wrote {len(proxies)} FtM entities to {output}"
+              + (f" (left out: {left_out})" if left_out else ""), markup=False)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(imports, name="import")
     app.add_typer(dedupe, name="dedupe")
+    app.command("export-ftm")(export_ftm)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.diagnostics import Diagnostic, did_you_mean, display_path
-from graph.importers.convert import Conversion, Converter
+from graph.importers.convert import Conversion, Converter, RowWhere
 from graph.importers.mapping import Mapping, MappingError, load_mapping, mapping_columns
 from graph.importers.store import (
     ImportPaths,
@@ -132,17 +132,26 @@ def import_table(table: Path, mapping_path: Path, *, data_dir: Path | None = Non
                                                  "no claim could be imported from this file",
                                                  "check the mapping's claims against the rows"))
         return result
-    paths = ImportPaths(imports_dir(data_dir) / mapping.name)
+    version = {"source": source_id, "sha256": sha, "file": table.name, "rows": result.rows,
+               "imported_rows": result.rows - result.bad_rows,
+               "licence": mapping.dataset.licence, "attribution": mapping.dataset.attribution,
+               "retrieved": retrieved or mapping.dataset.retrieved, "mapping": mapping.name}
+    return commit_import(result, mapping.name, conversion, source_id, version, data_dir,
+                         dry_run, settings)
+
+
+def commit_import(result: ImportResult, name: str, conversion: Conversion, source_id: str,
+                  version: dict[str, Any], data_dir: Path, dry_run: bool, settings: Settings
+                  ) -> ImportResult:
+    """Merge a validated conversion with earlier versions, resolve it against the ledger and
+    write every file — or, if the merged ledger does not validate, none."""
+    paths = ImportPaths(imports_dir(data_dir) / name)
     previous = read_records(paths.imported)
     history = load_history(paths.history)
     new = Records()
     for rec in conversion.records():
         new.by_kind(rec.kind)[rec.data["id"]] = rec.data
     merged, changes = merge_versions(previous, new, history, source_id)
-    version = {"source": source_id, "sha256": sha, "file": table.name, "rows": result.rows,
-               "imported_rows": result.rows - result.bad_rows,
-               "licence": mapping.dataset.licence, "attribution": mapping.dataset.attribution,
-               "retrieved": retrieved or mapping.dataset.retrieved, "mapping": mapping.name}
     if not any(v["source"] == source_id for v in history["versions"]):
         history["versions"].append({k: v for k, v in version.items() if v is not None})
     result.changes = changes
@@ -151,29 +160,27 @@ def import_table(table: Path, mapping_path: Path, *, data_dir: Path | None = Non
     # resolution against everything else the ledger holds
     log = DecisionLog(decisions_path(data_dir))
     judged = set(log.current())
-    others = _entity_infos(data_dir, exclude=mapping.name)
-    matcher = Matcher(others)
+    matcher = Matcher(_entity_infos(data_dir, exclude=name))
     for data in merged.entities.values():
-        info = EntityInfo.from_record(data, mapping.name)
+        info = EntityInfo.from_record(data, name)
         for cand in matcher.candidates_for(info):
             if cand.pair in judged:
                 continue
             judged.add(cand.pair)
-            if is_auto(cand) and not any(d.pair == cand.pair for d in result.auto):
-                result.auto.append(Decision(info.id, cand.right if cand.left == info.id
-                                            else cand.left, "positive", AUTO_WHO,
+            if is_auto(cand):
+                other = cand.right if cand.left == info.id else cand.left
+                result.auto.append(Decision(info.id, other, "positive", AUTO_WHO,
                                             str(version.get("retrieved") or ""),
                                             "; ".join(cand.reasons)))
-            elif not is_auto(cand):
+            else:
                 result.review.append(cand)
     staged = Staged()
     try:
         staged.write(paths.imported, jsonl_text(merged))
         staged.write(paths.history, history_text(history))
-        overrides = {mapping.name: merged}
         decisions = [*log.current().values(), *result.auto]
-        problems = derive_all(data_dir, staged, decisions, overrides, settings,
-                              {mapping.name: history})
+        problems = derive_all(data_dir, staged, decisions, {name: merged}, settings,
+                              {name: history})
         if problems:
             result.diagnostics.extend(problems)
             staged.discard()
@@ -495,3 +502,71 @@ def aliases_for_curated(data_dir: Path) -> dict[str, list[str]]:
     imports = {n: read_records(ImportPaths(imports_dir(data_dir) / n).imported)
                for n in import_names(data_dir)}
     return _pending_aliases(imports, canon, curated)
+
+
+# -- FollowTheMoney ---------------------------------------------------------------------------
+def import_ftm(path: Path, *, name: str, dataset_id: str, title: str | None = None,
+               url: str | None = None, published: str | None = None,
+               licence: str | None = None, data_dir: Path | None = None, strict: bool = False,
+               dry_run: bool = False, retrieved: str | None = None,
+               settings: Settings | None = None) -> ImportResult:
+    """Import an FtM entity stream (JSON Lines) as its own import, with the file as source."""
+    from graph.importers.ftm import read_ftm
+
+    settings = settings or get_settings()
+    data_dir = data_dir or settings.data_dir
+    result = ImportResult(name=name)
+    shown = display_path(path)
+    if not path.is_file():
+        result.diagnostics.append(Diagnostic(shown, 1, 1, "no such file",
+                                             "give an FtM JSON Lines file (.ftm.json, .jsonl)"))
+        return result
+    sha = sha256_file(path)
+    source_id = f"{dataset_id}-{sha[:8]}"
+    try:
+        ftm = read_ftm(path, source_id, sha, title or f"FollowTheMoney entities ({path.name})",
+                       result.diagnostics, url=url, published=published,
+                       archive=_relative(path, settings.source_root))
+    except UnicodeDecodeError as exc:
+        result.diagnostics.append(Diagnostic(shown, 1, 1, f"file is not UTF-8 ({exc.reason})",
+                                             "save it as UTF-8"))
+        return result
+    for schema, count in sorted(ftm.skipped.items()):
+        result.diagnostics.append(Diagnostic(shown, 1, 1, f"{count} {schema} entit"
+                                             f"{'ies' if count > 1 else 'y'} not imported",
+                                             "no Custodiet class corresponds (docs/import.md)",
+                                             "warning"))
+    conversion = _validate_dropping(ftm.conversion, path, settings)
+    result.diagnostics.extend(conversion.diagnostics)
+    result.rows = ftm.lines
+    result.bad_rows = len({d.line for d in result.errors if d.file == shown})
+    if (strict and result.errors) or (not conversion.claims and not conversion.entities):
+        return result
+    version = {"source": source_id, "sha256": sha, "file": path.name, "rows": ftm.lines,
+               "licence": licence, "retrieved": retrieved, "format": "followthemoney"}
+    return commit_import(result, name, conversion, source_id, version, data_dir, dry_run,
+                         settings)
+
+
+def _validate_dropping(conversion: Conversion, path: Path, settings: Settings) -> Conversion:
+    """Validate; drop the records the validator rejects (and, next pass, what needed them)."""
+    shown = display_path(path)
+    seen: set[Diagnostic] = set()
+    for _attempt in range(4):
+        records = [(r.kind, r.data, r.where) for r in conversion.records()]
+        outcome = run([(path, RecordsReader(records))], settings, publish=False, shacl=False)
+        errors = [d for d in outcome.report.sorted() if d.severity == "error"]
+        for d in errors:
+            if d not in seen:
+                seen.add(d)
+                conversion.diagnostics.append(d)
+        bad = {d.line for d in errors if d.file == shown}
+        dropped = False
+        for table in (conversion.entities, conversion.claims):
+            for key in [k for k, r in table.items()
+                        if isinstance(r.where, RowWhere) and r.where.line in bad]:
+                del table[key]
+                dropped = True
+        if not errors or not dropped:
+            break
+    return conversion
