@@ -19,7 +19,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from graph.evidence import contradictions, lifecycle
-from graph.evidence.timing import happened_by, known_since
+from graph.evidence.summary import case_statuses, claim_evidence, hidden_at
 from graph.ledger.model import Claim, Entity, Known, Source
 from graph.namespaces import ONT, XSD
 from graph.rdf.nquads import NQuadsWriter, lit
@@ -82,12 +82,11 @@ class NQuadsSink:
         self._add(self.writer.source(source))
 
     def claim(self, cid: str, claim: Claim, known: Known) -> None:
-        since = known_since(claim, known.sources)
+        since = claim_evidence(claim, known, self.vocab, self.as_of).known_since
         step = lifecycle.Step.of(cid, claim, self.vocab, since)
         if step.stage or step.follows:  # hidden steps too: they still link a case together
             self.steps.append(step)
-        if self.as_of is not None and not (
-                happened_by(claim, self.as_of) and (since is None or since.start <= self.as_of)):
+        if hidden_at(claim, since, self.as_of):
             self.hidden.add(cid)
             return
         self._add(self.writer.claim(cid, claim, known, self.as_of))
@@ -108,16 +107,14 @@ class NQuadsSink:
         """Statements only the whole ledger can give: case statuses and found contradictions."""
         out = []
         case_of: dict[str, str] = {}
-        for case in lifecycle.cases(self.steps):
-            status = case.status(self.vocab, self.as_of)
-            for step in case.steps:
-                case_of[step.cid] = case.root
-                if step.cid in self.hidden:
-                    continue
-                c = f"<{self.writer.clm}{step.cid}>"
-                out.append(f"{c} <{ONT}case> {lit(case.root)} .")
-                if status is not None:
-                    out.append(f"{c} <{ONT}caseStatus> {self.writer.statuses[status[0]]} .")
+        for cid, root, status in case_statuses(self.steps, self.vocab, self.as_of):
+            case_of[cid] = root
+            if cid in self.hidden:
+                continue
+            c = f"<{self.writer.clm}{cid}>"
+            out.append(f"{c} <{ONT}case> {lit(root)} .")
+            if status is not None:
+                out.append(f"{c} <{ONT}caseStatus> {self.writer.statuses[status]} .")
         for found in contradictions.incompatible(self.facts, case_of):
             out += self._contradiction(found)
             out.append(f"<{self.writer.clm}{found.claim}> <{ONT}contradiction> "

@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from graph.evidence.grade import grade_of
-from graph.evidence.lines import independent_lines
-from graph.evidence.timing import known_since, visible_refs
+from graph.evidence.summary import claim_evidence
 from graph.ledger.dates import PartialDate
 from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, LangText, Source
 from graph.ledger.urls import host
@@ -142,7 +140,6 @@ class NQuadsWriter:
               ) -> list[str]:
         """The claim's statements; with ``as_of``, only the references published by then."""
         p, a = self.p, self.a
-        sources = known.sources
         c = f"<{self.clm}{cid}>"
         subject = f"<{self.ent}{claim.subject}>"
         predicate = f"<{ONT}{claim.predicate}>"
@@ -201,18 +198,16 @@ class NQuadsWriter:
             out += [f"{c} {p['note']} {lang_lit(text, lang)} ." for lang, text in claim.note.items()]
         if claim.disputes:
             out.append(f"{c} {p['disputes']} <{self.clm}{claim.disputes}> .")
-        shown = visible_refs(claim, sources, as_of)
-        refs = [claim.refs[i] for i in shown]
-        distinct = sorted({ref.source for ref in refs})
-        supporting = [ref.source for ref in refs if ref.stance != "denies"]
+        evidence = claim_evidence(claim, known, self.vocab, as_of)
+        shown = evidence.shown
+        distinct = evidence.distinct
         out.append(f"{c} {p['sourceCount']} {typed(len(distinct), 'integer')} .")
-        lines = independent_lines(supporting, sources)
-        out.append(f"{c} {p['independentSourceCount']} {typed(lines, 'integer')} .")
-        grade = grade_of(supporting, sources, known.entities, self.vocab)
+        out.append(f"{c} {p['independentSourceCount']} {typed(evidence.lines, 'integer')} .")
+        grade = evidence.grade
         if grade is not None:
             out.append(f"{c} {p['evidenceGrade']} {self.concepts['grade'][grade.notation]} .")
             out.append(f"{c} {p['evidenceReason']} {lit(grade.explain())} .")
-        since = known_since(claim, sources)
+        since = evidence.known_since
         if since is not None:
             out.append(f"{c} {p['knownSince']} {date(since)} .")
         out += [f"{c} <{PROV}wasDerivedFrom> <{self.src}{s}> ." for s in distinct]
