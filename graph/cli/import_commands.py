@@ -296,6 +296,25 @@ def export_ftm(
               + (f" (left out: {left_out})" if left_out else ""), markup=False)
 
 
+@imports.command("wikidata")
+def import_wikidata_command(
+    qids: Annotated[list[str], typer.Argument(help="Wikidata item ids, e.g. Q42.")],
+    api: Annotated[str | None, typer.Option(
+        help="MediaWiki API to ask (default: https://www.wikidata.org/w/api.php).")] = None,
+    name: Annotated[str, typer.Option(help="Name of this import.")] = "wikidata",
+    dry_run: Annotated[bool, typer.Option(help="Check and report; write nothing.")] = False,
+    data_dir: DataDir = None,
+    max_shown: MaxShown = 200,
+) -> None:
+    """Import Wikidata items (needs the network, only when you run it): labels, aliases,
+    types, country, inception, website and relations, sourced to each item's revision."""
+    from graph.importers.service import import_wikidata
+
+    result = import_wikidata(qids, name=name, api=api, data_dir=_data_dir(data_dir),
+                             dry_run=dry_run)
+    report_import(result, dry_run=dry_run, strict=False, max_shown=max_shown)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(imports, name="import")
     app.add_typer(dedupe, name="dedupe")

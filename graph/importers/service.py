@@ -8,13 +8,14 @@ import copy
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph.diagnostics import Diagnostic, did_you_mean, display_path
-from graph.importers.convert import Conversion, Converter, RowWhere
+from graph.importers.convert import Conversion, Converter, Record, RowWhere
 from graph.importers.mapping import Mapping, MappingError, load_mapping, mapping_columns
 from graph.importers.store import (
     ImportPaths,
@@ -548,13 +549,17 @@ def import_ftm(path: Path, *, name: str, dataset_id: str, title: str | None = No
                          settings)
 
 
-def _validate_dropping(conversion: Conversion, path: Path, settings: Settings) -> Conversion:
-    """Validate; drop the records the validator rejects (and, next pass, what needed them)."""
+def _validate_dropping(conversion: Conversion, path: Path, settings: Settings,
+                       anchor: Path | None = None) -> Conversion:
+    """Validate; drop the records the validator rejects (and, next pass, what needed them).
+
+    ``anchor`` is an existing path the validator is pointed at when ``path`` is not a file."""
     shown = display_path(path)
     seen: set[Diagnostic] = set()
     for _attempt in range(4):
         records = [(r.kind, r.data, r.where) for r in conversion.records()]
-        outcome = run([(path, RecordsReader(records))], settings, publish=False, shacl=False)
+        outcome = run([(anchor or path, RecordsReader(records))], settings, publish=False,
+                      shacl=False)
         errors = [d for d in outcome.report.sorted() if d.severity == "error"]
         for d in errors:
             if d not in seen:
@@ -570,3 +575,45 @@ def _validate_dropping(conversion: Conversion, path: Path, settings: Settings) -
         if not errors or not dropped:
             break
     return conversion
+
+
+# -- Wikidata ---------------------------------------------------------------------------------
+def import_wikidata(qids: list[str], *, name: str = "wikidata", api: str | None = None,
+                    data_dir: Path | None = None, dry_run: bool = False,
+                    settings: Settings | None = None) -> ImportResult:
+    """Fetch the items (the only network access of Custodiet) and import them like a file."""
+    from graph.importers.wikidata import API, WikidataError, convert
+
+    settings = settings or get_settings()
+    data_dir = data_dir or settings.data_dir
+    result = ImportResult(name=name)
+    bad = [q for q in qids if not re.fullmatch(r"Q[1-9]\d*", q)]
+    if bad:
+        result.diagnostics.append(Diagnostic("wikidata", 1, 1, f"{bad[0]!r} is not a Wikidata "
+                                             "item id", "give ids such as Q42 (capital Q)"))
+        return result
+    taken = {e.id for e in _entity_infos(data_dir, exclude=name)}
+    try:
+        fetched = convert(qids, api or API, taken)
+    except WikidataError as exc:
+        result.diagnostics.append(Diagnostic("wikidata", 1, 1, str(exc)))
+        return result
+    result.diagnostics += [Diagnostic("wikidata", 1, 1, w, "", "warning")
+                           for w in fetched.warnings]
+    previous = read_records(ImportPaths(imports_dir(data_dir) / name).imported)
+    conversion = fetched.conversion
+    for kind in ("entity", "source", "claim"):  # earlier items of this import stay
+        table = {"entity": conversion.entities, "source": conversion.sources,
+                 "claim": conversion.claims}[kind]
+        for key, data in previous.by_kind(kind).items():
+            table.setdefault(key, Record(kind, data, Where("wikidata", None)))
+    conversion = _validate_dropping(conversion, Path("wikidata"), settings, anchor=data_dir)
+    result.diagnostics.extend(conversion.diagnostics)
+    result.rows = len(qids)
+    if result.errors:
+        return result
+    version = {"source": ",".join(f"{q}@{r}" for q, r in sorted(fetched.revisions.items())),
+               "sha256": hashlib.sha256(json.dumps(fetched.revisions, sort_keys=True)
+                                        .encode()).hexdigest(), "file": "wikidata"}
+    return commit_import(result, name, conversion, version["source"], version, data_dir,
+                         dry_run, settings)
