@@ -20,11 +20,8 @@ ITEMS = json.loads((FIXTURES / "wikidata" / "entities.json").read_text())
 
 
 class _Api(BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+    def do_GET(self) -> None:
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-        _Api.requests.append(self.path)
         ids = query.get("ids", [""])[0].split("|")
         body = {"entities": {i: ITEMS.get(i, {"id": i, "missing": ""}) for i in ids}}
         data = json.dumps(body).encode()
