@@ -80,6 +80,10 @@ def extract(
     """Propose entities and claims from an article into its review file; nothing is published."""
     settings = get_settings()
     started = time.perf_counter()
+    if not evaluate_gold:  # bad input is reported before the ledger is read
+        if source is None:
+            raise ExtractError("give a file or URL to extract from (or --evaluate)")
+        doc = read_document(source, allow_network=allow_network, language=language)
     ledger, gaz = load_known(settings)
     if evaluate_gold:
         results = evaluate(gold, gaz)
@@ -89,9 +93,6 @@ def extract(
             write_docs(markdown, ROOT / "docs" / "extraction.md")
             err.print("written to docs/extraction.md", markup=False)
         return
-    if source is None:
-        raise ExtractError("give a file or URL to extract from (or --evaluate)")
-    doc = read_document(source, allow_network=allow_network, language=language)
     ex = run_extract(doc, gaz, whole=whole, body_gap=body_gap)
     data = build_review(ex, ledger, gaz, settings)
     path = review_path(data["document"]["source"], review_dir)
