@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"rdf"},  # records -> statements
     {"store"},  # one interface, three backends
     {"search"},  # the name index, a sink of the build and a reader of the store
+    {"derived"},  # per-build DuckDB tables (counts, timeline, sources, edges), a sink of the build
     {"pipeline"},  # reader(s) -> validator -> sinks -> replace_file
     {"extract"},  # article -> proposed claims -> review file -> ledger (validated by the pipeline)
     {"importers", "resolve"},  # tables, FtM, Wikidata -> ledger records; entity resolution

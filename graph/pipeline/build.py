@@ -20,6 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.derived.sink import DerivedSink
 from graph.diagnostics import Report
 from graph.ledger import BulkReader, Ledger, LedgerSink, Outcome, Sink, YamlReader, validate
 from graph.ledger.raw import Progress, Reader
@@ -103,8 +104,9 @@ def run(inputs: Sequence[tuple[Path, str | Reader]], settings: Settings | None =
         nquads = NQuadsSink(staging / "data.nq", vocab, settings.base_iri,
                                                  as_of) if needs_rdf else None
         search = SearchSink() if publish else None
+        derived = DerivedSink(staging / "derived", vocab, as_of) if publish else None
         ledger = LedgerSink() if keep_ledger else None
-        sinks: list[Sink] = [s for s in (nquads, search, ledger) if s is not None]
+        sinks: list[Sink] = [s for s in (nquads, search, derived, ledger) if s is not None]
         sinks.extend(extra_sinks)
         outcome = validate(resolved, vocab, settings.source_root, sinks=sinks, progress=progress)
         result = BuildResult(outcome, ledger=ledger.ledger if ledger and outcome.ok else None,
@@ -124,6 +126,10 @@ def run(inputs: Sequence[tuple[Path, str | Reader]], settings: Settings | None =
         if publish and result.ok:
             started = time.perf_counter()
             info = BuildInfo(nquads.build_id, now(), dict(outcome.counts))
+            if derived is not None:  # before the switch: the live build's tables always exist
+                derived.save(settings, info.build_id)
+                result.timings["derived"] = time.perf_counter() - started
+                started = time.perf_counter()
             open_store(settings).replace_file(nquads.path, info)
             result.timings["load"] = time.perf_counter() - started
             if search is not None:
