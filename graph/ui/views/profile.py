@@ -235,7 +235,9 @@ def _totals(claims: Iterable[ClaimView]) -> str:
 
 def _index(sections: dict[str, list[ClaimView]]) -> None:
     """The section index, kept in view while scrolling (a sticky container)."""
-    st.html("<style>.st-key-profile_index{position:sticky;top:3.75rem;z-index:990;"
+    # Streamlit wraps the keyed container in a div of its own height: that wrapper is what
+    # sticks (position:sticky only works within the parent's box).
+    st.html("<style>div:has(> .st-key-profile_index){position:sticky;top:3.75rem;z-index:990;"
             "background:var(--st-background-color,#fff);padding:.3rem 0;"
             "border-bottom:1px solid rgba(49,51,63,.2)}</style>")
     links = [f"[{md(tr(f'family.{name}'))} ({len(claims)})](#{ANCHOR_PREFIX}{name})"
@@ -260,9 +262,9 @@ def _section(profile: Profile, name: str, claims: list[ClaimView]) -> None:
     config = {
         "date": st.column_config.TextColumn(tr("col.date")),
         "relation": st.column_config.TextColumn(tr("col.relation")),
-        "counterparty": st.column_config.TextColumn(tr("col.counterparty")),
+        "counterparty": st.column_config.TextColumn(tr("col.counterparty"), width="medium"),
         "country": st.column_config.TextColumn(tr("col.country")),
-        "amount": st.column_config.NumberColumn(tr("col.amount"), format="localized"),
+        "amount": st.column_config.NumberColumn(tr("col.amount"), format="localized", width=110),
         "currency": st.column_config.TextColumn(tr("col.currency")),
         "status": st.column_config.TextColumn(tr("col.status")),
         "detail": st.column_config.TextColumn(tr("col.detail")),
