@@ -22,6 +22,7 @@ from urllib.parse import unquote
 import networkx as nx
 
 from graph.analysis.gcpause import paused_gc
+from graph.derived.views import Derived, open_derived
 from graph.named_queries import get_query
 from graph.namespaces import ONT, PROV, RDF
 from graph.store import Store, StoreError
@@ -78,9 +79,36 @@ def _split(text: str | None, sep: str) -> tuple[str, ...]:
 
 
 def load_claims_data(store: Store) -> ClaimsData:
-    """Read entities, claims and sources with three queries (no per-row query)."""
+    """Read entities, claims and sources: from the live build's derived tables when it has
+    them (graph.derived), else with three SPARQL queries (no per-row query)."""
     with paused_gc():
+        info = store.info()
+        derived = open_derived(store=store, build_id=info.build_id) if info else None
+        if derived is not None:
+            return _from_derived(derived)
         return _load_claims_data(store)
+
+
+def _from_derived(derived: Derived) -> ClaimsData:
+    """The same rows as the three queries, from the build's tables (see graph/derived)."""
+    entity_rows, source_rows, edge_rows = derived.projection_rows()
+    entities = {}
+    for ident, en, fr, types, country, aliases in entity_rows:
+        entities[ident] = EntityRow(
+            id=ident, label_en=en or fr or ident, label_fr=fr or en or ident,
+            types=tuple(sorted(set((types or "").split()))), country=country,
+            aliases=tuple(sorted({a for a in (aliases or "").split("\t") if a})))
+    sources = {ident: SourceRow(ident, issued, publisher)
+               for ident, issued, publisher in source_rows}
+    claims = tuple(
+        ClaimRow(id=cid, subject=subject, predicate=predicate, object=obj, date=date,
+                 start=start, end=end, status=status, amount=amount, currency=currency,
+                 sources=tuple(srcs), date_precision=precision, lines=lines,
+                 known_since=known)
+        for (cid, subject, predicate, obj, date, start, end, status, amount, currency, srcs,
+             precision, lines, known) in edge_rows
+        if subject in entities and obj in entities)
+    return ClaimsData(entities, claims, sources, derived.build_id)
 
 
 def _load_claims_data(store: Store) -> ClaimsData:

@@ -28,12 +28,9 @@ FORMAT = 1  # bump when the tables change: readers ignore databases of another f
 SUFFIX = ".duckdb"
 
 
-def folder(settings: Settings) -> Path:
-    return settings.store_dir / "derived"
-
-
-def database(settings: Settings, build_id: str) -> Path:
-    return folder(settings) / f"{build_id}{SUFFIX}"
+def database(store_dir: Path, build_id: str) -> Path:
+    """Where the derived tables of ``build_id`` live, for the store in ``store_dir``."""
+    return store_dir / "derived" / f"{build_id}{SUFFIX}"
 
 
 def _csv(path: Path, table: str) -> str:
@@ -122,7 +119,7 @@ CREATE TABLE source_list AS
 
 -- claims resting on a single independent line, by subject name
 CREATE TABLE single_line AS
-  SELECT ls.en AS subject_label, c.predicate, COALESCE(lo.en, c.value) AS object_label,
+  SELECT ls.en AS subject_label, c.predicate, COALESCE(lo.en, c.value, '') AS object_label,
          c.id AS claim, c.subject, c.object, c.source_count, c.grade,
          (SELECT string_agg(source, ' ' ORDER BY source) FROM claim_sources cs
            WHERE cs.claim = c.id) AS sources
@@ -144,7 +141,7 @@ CREATE TABLE disputed AS
 
 -- publishers the graph relies on
 CREATE TABLE publishers AS
-  SELECT f.key AS publisher, lp.en AS publisher_label,
+  SELECT f.key AS publisher, COALESCE(lp.en, f.key) AS publisher_label,
          (SELECT COUNT(*) FROM sources s WHERE s.publisher = f.key
             AND EXISTS (SELECT 1 FROM claim_sources cs WHERE cs.source = s.id)) AS sources,
          f.n AS claims, f.single AS sole_support
@@ -155,7 +152,7 @@ CREATE TABLE publishers AS
 -- when each claim became known (graph.evidence.timing), oldest first
 CREATE TABLE known AS
   SELECT c.known_since, c.id AS claim, c.subject, ls.en AS subject_label, c.predicate,
-         c.object, COALESCE(lo.en, c.value) AS object_label, c.source_count, c.lines
+         c.object, COALESCE(lo.en, c.value, '') AS object_label, c.source_count, c.lines
   FROM claims c JOIN labels ls ON ls.id = c.subject LEFT JOIN labels lo ON lo.id = c.object
   WHERE c.known_since IS NOT NULL
   ORDER BY known_since, claim;
@@ -195,7 +192,7 @@ CREATE TABLE edges AS
 
 def publish(staging: Path, settings: Settings, build_id: str, as_of: dt.date | None) -> Path:
     """Build the database from the CSV files in ``staging``; returns its final path."""
-    target = database(settings, build_id)
+    target = database(settings.store_dir, build_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".tmp-{build_id}-{os.getpid()}{SUFFIX}"
     tmp.unlink(missing_ok=True)
@@ -231,7 +228,7 @@ def prune(settings: Settings, keep: set[str]) -> None:
         info = open_store(settings).info()
         if info is not None:
             keep = keep | {info.build_id}
-    root = folder(settings)
+    root = settings.store_dir / "derived"
     if not root.is_dir():
         return
     for path in root.iterdir():

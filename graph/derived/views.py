@@ -1,0 +1,264 @@
+"""Reading the live build's derived tables: counts, facets and listings with keyset paging.
+
+``open_derived`` finds the database of the live build id (None when there is none: before the
+first build, a build made before derived tables existed, or a remote store read from another
+machine; callers then fall back to SPARQL). Listings are read a page at a time: ``after`` is
+the cursor a previous page returned (``Page.next``, the last row's sort key as JSON), so page n
+costs what page 1 costs, and every row comes exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from graph.derived.tables import FORMAT, database
+from graph.settings import Settings, get_settings
+from graph.store import Store, open_store
+
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A sorted table read page by page; ``key`` is its sort order: (column, descending, type)."""
+
+    table: str
+    key: tuple[tuple[str, bool, str], ...]
+    description: str
+    filters: tuple[str, ...] = ()  # keyword filters the listing accepts (see ``Derived.page``)
+
+
+LISTINGS: dict[str, Listing] = {
+    "timeline": Listing("timeline", (("date", False, "DATE"), ("claim", False, "VARCHAR")),
+                        "dated claims (date, else start) with labels en/fr, precision, status "
+                        "and case status, oldest first", ("start", "end", "entity")),
+    "sources": Listing("source_list", (("sort_date", True, "DATE"), ("source", False, "VARCHAR")),
+                       "sources with host, copy of, publisher and how many claims rest on each, "
+                       "newest first", ("publisher", "kind")),
+    "single-line": Listing("single_line", (("subject_label", False, "VARCHAR"),
+                                           ("predicate", False, "VARCHAR"),
+                                           ("object_label", False, "VARCHAR"),
+                                           ("claim", False, "VARCHAR")),
+                           "claims resting on one independent line of evidence, by subject name",
+                           ("predicate",)),
+    "disputed": Listing("disputed", (("disputed_claim", False, "VARCHAR"),
+                                     ("claim", False, "VARCHAR")),
+                        "declared disputes, one row per pair"),
+    "publishers": Listing("publishers", (("claims", True, "BIGINT"),
+                                         ("publisher_label", False, "VARCHAR"),
+                                         ("publisher", False, "VARCHAR")),
+                          "publishers with their cited sources, the claims resting on them and "
+                          "those resting on them alone"),
+    "known": Listing("known", (("known_since", False, "DATE"), ("claim", False, "VARCHAR")),
+                     "claims by the date they became known (earliest publication of their "
+                     "evidence); with `on`, those known on that date", ("on",)),
+    "contradictions": Listing("contradictions", (("claim", False, "VARCHAR"),
+                                                 ("other", False, "VARCHAR"),
+                                                 ("kind", False, "VARCHAR")),
+                              "every contradiction: declared, denied, incompatible", ("kind",)),
+    "entity-claims": Listing("entity_claims", (("direction", False, "VARCHAR"),
+                                               ("predicate", False, "VARCHAR"),
+                                               ("sort_date", True, "DATE"),
+                                               ("claim", False, "VARCHAR")),
+                             "one entity's claims in both directions (needs `entity`)",
+                             ("entity", "direction", "predicate")),
+}
+
+# filter name -> SQL condition on the listing's table (one ``?`` parameter)
+_FILTERS: dict[str, dict[str, str]] = {
+    "timeline": {"start": "date >= CAST(? AS DATE)", "end": "date <= CAST(? AS DATE)",
+                 "entity": "(subject = ? OR object = ?)"},
+    "sources": {"publisher": "publisher = ?", "kind": "kind = ?"},
+    "single-line": {"predicate": "predicate = ?"},
+    "known": {"on": "known_since <= CAST(? AS DATE)"},
+    "contradictions": {"kind": "kind = ?"},
+    "entity-claims": {"entity": "entity = ?", "direction": "direction = ?",
+                      "predicate": "predicate = ?"},
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    next: str | None  # pass as ``after`` for the next page; None on the last page
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+class Derived:
+    """The derived tables of one build (read-only; safe to share between threads)."""
+
+    def __init__(self, path: Path, build_id: str) -> None:
+        self.path = path
+        self.build_id = build_id
+        self._con = duckdb.connect(str(path), read_only=True)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        cursor = self._con.cursor()  # one per call: a DuckDB connection is not thread-safe
+        try:
+            result = cursor.execute(sql, params or [])
+            names = [d[0] for d in result.description]
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        finally:
+            cursor.close()
+
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.query("SELECT key, value FROM meta")}
+
+    # -- counts and facets ------------------------------------------------------------------
+    def totals(self) -> dict[str, Any]:
+        return self.query("SELECT * FROM totals")[0]
+
+    def facet(self, name: str) -> list[dict[str, Any]]:
+        """``type``, ``predicate``, ``country``, ``publisher``, ``year`` or ``source_kind``:
+        (key, n, single) rows, largest first (``single``: single-source claims for
+        predicates, single-line claims for publishers)."""
+        return self.query("SELECT key, n, single FROM facets WHERE facet = ? ORDER BY n DESC, key",
+                          [name])
+
+    # -- listings ---------------------------------------------------------------------------
+    def page(self, name: str, *, after: str | None = None, limit: int = 100,
+             **filters: str | None) -> Page:
+        """One page of the listing ``name`` (see LISTINGS), after the cursor ``after``."""
+        listing = LISTINGS[name]
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        where: list[str] = []
+        params: list[Any] = []
+        known = _FILTERS.get(name, {})
+        for key, value in filters.items():
+            if value is None:
+                continue
+            if key not in known:
+                raise ValueError(f"listing {name!r} takes no filter {key!r}; it takes: "
+                                 f"{', '.join(known) or 'none'}")
+            condition = known[key]
+            params += [value] * condition.count("?")
+            where.append(condition)
+        if name == "entity-claims" and not filters.get("entity"):
+            raise ValueError("the listing 'entity-claims' needs entity=<id>")
+        if after:
+            values = json.loads(after)
+            if not isinstance(values, list) or len(values) != len(listing.key):
+                raise ValueError(f"a cursor of {name!r} is a JSON list of {len(listing.key)} "
+                                 "values (the `next` of the previous page)")
+            clause, more = _after(listing.key, values)
+            where.append(clause)
+            params += more
+        order = ", ".join(f'"{c}"{" DESC" if desc else ""}' for c, desc, _ in listing.key)
+        sql = (f"SELECT * FROM {listing.table}" + (" WHERE " + " AND ".join(where) if where else "")
+               + f" ORDER BY {order} LIMIT {limit + 1}")
+        rows = self.query(sql, params)
+        more_rows = len(rows) > limit
+        rows = rows[:limit]
+        cursor = (json.dumps([_json(rows[-1][c]) for c, _, _ in listing.key])
+                  if more_rows and rows else None)
+        return Page([{k: _json(v) for k, v in r.items() if k != "sort_date"} for r in rows],
+                    cursor)
+
+    def entity_summary(self, entity: str) -> list[dict[str, Any]]:
+        """Counts of an entity's claims by direction and predicate (with single-line counts
+        and the date range): a hub's profile shows these, then pages through its claims."""
+        return [{k: _json(v) for k, v in r.items()} for r in self.query(
+            "SELECT direction, predicate, claims, single_line, first_date, last_date "
+            "FROM entity_summary WHERE entity = ? ORDER BY direction, predicate", [entity])]
+
+    # -- the analysis projection's rows -----------------------------------------------------
+    def projection_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
+                                       list[tuple[Any, ...]]]:
+        """(entities, sources, edges) rows as ``graph.analysis.projection`` folds them."""
+        cursor = self._con.cursor()
+        try:
+            entities = cursor.execute(
+                "SELECT id, label_en, label_fr, types, country, aliases FROM entities "
+                "ORDER BY id").fetchall()
+            sources = cursor.execute(
+                "SELECT id, CAST(issued AS VARCHAR), publisher FROM sources ORDER BY id"
+            ).fetchall()
+            edges = cursor.execute(
+                "SELECT id, subject, predicate, object, CAST(date AS VARCHAR), "
+                "CAST(start AS VARCHAR), CAST(\"end\" AS VARCHAR), status, amount, currency, "
+                "sources, date_precision, lines, CAST(known_since AS VARCHAR) FROM edges "
+                "ORDER BY id").fetchall()
+        finally:
+            cursor.close()
+        return entities, sources, edges
+
+
+def _after(key: tuple[tuple[str, bool, str], ...], values: list[Any]) -> tuple[str, list[Any]]:
+    """The keyset condition 'sorts after ``values``' for a mixed-direction key."""
+    ors, params = [], []
+    for i, (column, desc, kind) in enumerate(key):
+        parts = []
+        for prior, _, prior_kind in key[:i]:
+            parts.append(f'"{prior}" = CAST(? AS {prior_kind})')
+        parts.append(f'"{column}" {"<" if desc else ">"} CAST(? AS {kind})')
+        params += [*values[:i], values[i]]
+        ors.append("(" + " AND ".join(parts) + ")")
+    return "(" + " OR ".join(ors) + ")", params
+
+
+# -- finding the live build's tables -------------------------------------------------------
+_lock = threading.Lock()
+_open: dict[Path, Derived] = {}
+
+
+def _store_root(store: Store, settings: Settings | None) -> Path:
+    dirs = getattr(store, "dirs", None)
+    if dirs is not None and isinstance(getattr(dirs, "root", None), Path):
+        return Path(dirs.root)
+    own = getattr(store, "settings", None)
+    if isinstance(own, Settings):
+        return own.store_dir
+    return (settings or get_settings()).store_dir
+
+
+def open_derived(settings: Settings | None = None, store: Store | None = None,
+                 build_id: str | None = None) -> Derived | None:
+    """The derived tables of the live build (or of ``build_id``), or None when there are none."""
+    if store is None:
+        settings = settings or get_settings()
+        store = open_store(settings)
+    if build_id is None:
+        info = store.info()
+        if info is None:
+            return None
+        build_id = info.build_id
+    root = _store_root(store, settings)
+    path = database(root, build_id)
+    with _lock:
+        hit = _open.get(path)
+        if hit is not None:
+            return hit
+        if not path.is_file():
+            return None
+        try:
+            derived = Derived(path, build_id)
+            if derived.meta().get("format") != str(FORMAT):
+                derived.close()
+                return None
+        except duckdb.Error:
+            return None
+        for old_path in list(_open):  # one build per store folder stays open (a thread still
+            if old_path.parent == path.parent:  # reading the old one keeps its connection)
+                del _open[old_path]
+        _open[path] = derived
+        return derived
+
+
+def clear_cache() -> None:
+    with _lock:
+        for derived in _open.values():
+            derived.close()
+        _open.clear()
