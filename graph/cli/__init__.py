@@ -7,6 +7,7 @@ import typer
 from graph.cli import (
     analyze_commands,
     data_commands,
+    derived_commands,
     docs_commands,
     evidence_commands,
     extract_commands,
@@ -25,7 +26,7 @@ app = typer.Typer(
 )
 for module in (data_commands, query_commands, serve_commands, docs_commands,
                run_commands, analyze_commands, import_commands, evidence_commands,
-               extract_commands):
+               extract_commands, derived_commands):
     module.register(app)
 
 
