@@ -9,7 +9,6 @@ the three that ``custodiet build`` reads.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import tempfile
@@ -17,8 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from ruamel.yaml import YAML
 
 from graph.ledger.raw import KINDS, SECTIONS
 
@@ -91,16 +88,17 @@ def jsonl_text(records: Records) -> str:
 
 
 def yaml_text(records: Records, header: str) -> str:
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = 100
-    doc = {SECTIONS_OUT: [d for _k, d in records.items() if _k == kind]
-           for kind, SECTIONS_OUT in KINDS.items()}
-    buffer = io.StringIO()
-    yaml.dump({k: v for k, v in doc.items() if v}, buffer)
+    """The records as a YAML ledger, fields in ledger order; libyaml's emitter when available
+    (ruamel's is 50 times slower, which matters for an import of 100k rows)."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    doc = {section: [d for k, d in records.items() if k == kind]
+           for kind, section in KINDS.items()}
+    body = yaml.dump({k: v for k, v in doc.items() if v}, Dumper=dumper, sort_keys=False,
+                     allow_unicode=True, width=100, default_flow_style=False)
     comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
-    return comment + buffer.getvalue()
+    return comment + body
 
 
 def load_history(path: Path) -> dict[str, Any]:
