@@ -295,7 +295,7 @@ class Converter:
                 number = parse_number(text)
             except ValueError as exc:
                 raise CellError(column, str(exc), "write a plain number such as 1200") from None
-            return number if isinstance(number, int) or number is None else str(number)
+            return number if isinstance(number, int) or number is None else float(number)
         return text
 
     # -- merging rows that describe the same record -----------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -87,18 +88,58 @@ def jsonl_text(records: Records) -> str:
                    for kind, data in records.items())
 
 
-def yaml_text(records: Records, header: str) -> str:
-    """The records as a YAML ledger, fields in ledger order; libyaml's emitter when available
-    (ruamel's is 50 times slower, which matters for an import of 100k rows)."""
-    import yaml
+_PLAIN = re.compile(r"^[A-Za-z_][\w .,/()&+'’–-]*(?<![ :])$")
+_SPECIAL = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    doc = {section: [d for k, d in records.items() if k == kind]
-           for kind, section in KINDS.items()}
-    body = yaml.dump({k: v for k, v in doc.items() if v}, Dumper=dumper, sort_keys=False,
-                     allow_unicode=True, width=100, default_flow_style=False)
-    comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
-    return comment + body
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _SPECIAL and ": " not in text \
+            and " #" not in text:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _emit(value: Any, indent: str, out: list[str]) -> None:
+    """Block-style YAML of dicts, lists and scalars (the only shapes a ledger record has)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                out.append(f"{indent}{key}:\n")
+                _emit(item, indent + ("  " if isinstance(item, dict) else ""), out)
+            else:
+                out.append(f"{indent}{key}: {_scalar(item) if item != [] else '[]'}\n")
+    else:
+        for item in value:
+            if isinstance(item, dict) and item:
+                first = True
+                for key, sub in item.items():
+                    lead = f"{indent}- " if first else f"{indent}  "
+                    first = False
+                    if isinstance(sub, (dict, list)) and sub:
+                        out.append(f"{lead}{key}:\n")
+                        _emit(sub, indent + "  " + ("  " if isinstance(sub, dict) else ""), out)
+                    else:
+                        out.append(f"{lead}{key}: {_scalar(sub)}\n")
+            else:
+                out.append(f"{indent}- {_scalar(item)}\n")
+
+
+def yaml_text(records: Records, header: str) -> str:
+    """The records as a YAML ledger, fields in ledger order. A small emitter of our own: the
+    shapes are fixed, and PyYAML's representer (ruamel's is slower still) took most of an
+    import's time at 100k rows."""
+    out = ["".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())]
+    for kind, section in KINDS.items():
+        items = [d for k, d in records.items() if k == kind]
+        if items:
+            out.append(f"{section}:\n")
+            _emit(items, "", out)
+    return "".join(out)
 
 
 def load_history(path: Path) -> dict[str, Any]:
