@@ -54,7 +54,17 @@ class Conversion:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
     rows: int = 0
-    columns: dict[tuple[int, int], str] = field(default_factory=dict)  # (line, col) -> column
+    by_line: dict[int, Row] = field(default_factory=dict)  # to name a diagnostic's column
+
+    def place(self, line: int, col: int) -> str | None:
+        """"row 3, column 'signed'" for a position inside a table row, if it is one."""
+        row = self.by_line.get(line)
+        if row is None:
+            return None
+        for column in row.cells:
+            if row.where(column) == (line, col):
+                return f"{row.label}, column {column!r}"
+        return row.label
 
     def records(self) -> Iterable[Record]:
         yield from self.entities.values()
@@ -132,8 +142,7 @@ class Converter:
     # -- rows ------------------------------------------------------------------------------
     def add(self, row: Row) -> None:
         self.out.rows += 1
-        for column, (line, col) in ((c, row.where(c)) for c in row.cells):
-            self.out.columns[(line, col)] = f"{row.label}, column {column!r}"
+        self.out.by_line[row.line] = row
         made: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {}
         problems: list[Diagnostic] = []
         for key, spec in self.mapping.entities.items():

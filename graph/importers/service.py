@@ -263,7 +263,7 @@ def _row_of(line: int, rows: list[Row]) -> int:
 
 
 def _name_column(d: Diagnostic, conversion: Conversion) -> Diagnostic:
-    place = conversion.columns.get((d.line, d.col))
+    place = conversion.place(d.line, d.col)
     if place is None or place in d.message:
         return d
     return Diagnostic(d.file, d.line, d.col, f"{place}: {d.message}", d.hint, d.severity)

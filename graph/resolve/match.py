@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from graph.resolve.normalize import skeleton, variants
 
@@ -65,6 +65,7 @@ class EntityInfo:
     identifiers: dict[str, str] = field(default_factory=dict)
     origin: str = ""  # "curated" or the import's name
     norms: set[str] = field(default_factory=set)
+    _strong: set[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.norms = set().union(*(variants(n) for n in self.names)) if self.names else set()
@@ -79,10 +80,12 @@ class EntityInfo:
                    {k: str(v) for k, v in (data.get("identifiers") or {}).items()}, origin)
 
     def strong_ids(self) -> set[str]:
-        out = {f"{k}:{v.lower()}" for k, v in self.identifiers.items() if k in STRONG}
-        if (d := domain(self.website)) is not None:
-            out.add(f"domain:{d}")
-        return out
+        if self._strong is None:
+            self._strong = {f"{k}:{v.lower()}" for k, v in self.identifiers.items()
+                            if k in STRONG}
+            if (d := domain(self.website)) is not None:
+                self._strong.add(f"domain:{d}")
+        return self._strong
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,12 @@ class Candidate:
 class Matcher:
     """An index of entities to match names or other entities against."""
 
-    def __init__(self, entities: Sequence[EntityInfo], max_block: int = 200) -> None:
+    def __init__(self, entities: Sequence[EntityInfo], max_block: int = 200,
+                 max_candidates: int = 25) -> None:
         self.entities = {e.id: e for e in entities}
         self.max_block = max_block
+        self.max_candidates = max_candidates  # per name: more is noise to a reviewer
+        self._idf: dict[str, float] = {}
         self.df: Counter[str] = Counter()
         self.name_df: Counter[str] = Counter()
         for e in entities:
@@ -118,7 +124,10 @@ class Matcher:
                 self.strong[key].append(e.id)
 
     def idf(self, token: str) -> float:
-        return math.log(1 + self.n / (1 + self.df.get(token, 0)))
+        value = self._idf.get(token)
+        if value is None:
+            value = self._idf[token] = math.log(1 + self.n / (1 + self.df.get(token, 0)))
+        return value
 
     def _keys(self, norms: Iterable[str]) -> set[str]:
         """The whole name's skeleton, and the prefixes of its two rarest tokens."""
@@ -143,9 +152,8 @@ class Matcher:
             for token in side:
                 w = self.idf(token)
                 weight += w
-                if token in other or any(
-                        len(token) > 3 and len(o) > 3 and fuzz.ratio(token, o) >= 85
-                        for o in other):
+                if token in other or (len(token) > 3 and process.extractOne(
+                        token, other, scorer=fuzz.ratio, score_cutoff=85) is not None):
                     common += w
                 elif len(token) > 2 and self.df.get(token, 0) <= 3:
                     lone = True
@@ -207,7 +215,16 @@ class Matcher:
         for key in entity.strong_ids():
             ids.update(self.strong.get(key, ()))
         ids.discard(entity.id)
-        out = [c for other in ids if (c := self.compare(entity, self.entities[other]))]
+        keep = {i for key in entity.strong_ids() for i in self.strong.get(key, ())}
+        pool = [(norm, other) for other in ids for norm in self.entities[other].norms]
+        choices = [norm for norm, _other in pool]
+        for query in entity.norms:  # a cheap C-speed filter before the full comparison
+            for _choice, _score, index in process.extract(
+                    query, choices, scorer=fuzz.token_set_ratio, score_cutoff=60,
+                    limit=self.max_candidates):
+                keep.add(pool[index][1])
+        keep.discard(entity.id)
+        out = [c for other in keep if (c := self.compare(entity, self.entities[other]))]
         return sorted(out, key=lambda c: (-c.score, c.pair))
 
     def all_candidates(self) -> list[Candidate]:
