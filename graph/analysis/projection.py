@@ -103,7 +103,7 @@ def _from_derived(derived: Derived) -> ClaimsData:
     claims = tuple(
         ClaimRow(id=cid, subject=subject, predicate=predicate, object=obj, date=date,
                  start=start, end=end, status=status, amount=amount, currency=currency,
-                 sources=tuple(srcs), date_precision=precision, lines=lines,
+                 sources=tuple(srcs.split("\t")) if srcs else (), date_precision=precision, lines=lines,
                  known_since=known)
         for (cid, subject, predicate, obj, date, start, end, status, amount, currency, srcs,
              precision, lines, known) in edge_rows

@@ -178,6 +178,16 @@ CREATE TABLE entity_summary AS
   FROM entity_claims GROUP BY entity, direction, predicate
   ORDER BY entity, direction, predicate;
 
+-- what entities of each country state, per predicate (the map; one count per distinct
+-- subject-predicate-object, as the triples count them)
+CREATE TABLE map AS
+  SELECT e.country, c.subject, e.types, c.predicate,
+         COUNT(DISTINCT COALESCE(c.object, c.value)) AS claims
+  FROM claims c JOIN entities e ON e.id = c.subject
+  WHERE e.country IS NOT NULL
+  GROUP BY e.country, c.subject, e.types, c.predicate
+  ORDER BY country, subject, predicate;
+
 -- the edges the analysis projection reads: entity-to-entity claims with their sources
 CREATE TABLE edges AS
   SELECT c.id, c.subject, c.predicate, c.object, c.date, c.precision AS date_precision,
@@ -198,6 +208,7 @@ def publish(staging: Path, settings: Settings, build_id: str, as_of: dt.date | N
     tmp.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(tmp))
+        con.execute("SET enable_progress_bar = false")
         try:
             con.execute("SET preserve_insertion_order = true")
             for table in ("entities", "sources", "refs", "cases", "contradictions"):

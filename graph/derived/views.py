@@ -39,6 +39,8 @@ LISTINGS: dict[str, Listing] = {
     "timeline": Listing("timeline", (("date", False, "DATE"), ("claim", False, "VARCHAR")),
                         "dated claims (date, else start) with labels en/fr, precision, status "
                         "and case status, oldest first", ("start", "end", "entity")),
+    "newest": Listing("timeline", (("date", True, "DATE"), ("claim", True, "VARCHAR")),
+                      "the timeline newest first", ("start", "end", "entity")),
     "sources": Listing("source_list", (("sort_date", True, "DATE"), ("source", False, "VARCHAR")),
                        "sources with host, copy of, publisher and how many claims rest on each, "
                        "newest first", ("publisher", "kind")),
@@ -63,6 +65,10 @@ LISTINGS: dict[str, Listing] = {
                                                  ("other", False, "VARCHAR"),
                                                  ("kind", False, "VARCHAR")),
                               "every contradiction: declared, denied, incompatible", ("kind",)),
+    "map": Listing("map", (("country", False, "VARCHAR"), ("subject", False, "VARCHAR"),
+                           ("predicate", False, "VARCHAR")),
+                   "per entity with a country: its classes and its claims per predicate",
+                   ("country",)),
     "entity-claims": Listing("entity_claims", (("direction", False, "VARCHAR"),
                                                ("predicate", False, "VARCHAR"),
                                                ("sort_date", True, "DATE"),
@@ -72,10 +78,13 @@ LISTINGS: dict[str, Listing] = {
 }
 
 # filter name -> SQL condition on the listing's table (one ``?`` parameter)
+_TIMELINE = {"start": "date >= CAST(? AS DATE)", "end": "date <= CAST(? AS DATE)",
+             "entity": "(subject = ? OR object = ?)"}
 _FILTERS: dict[str, dict[str, str]] = {
-    "timeline": {"start": "date >= CAST(? AS DATE)", "end": "date <= CAST(? AS DATE)",
-                 "entity": "(subject = ? OR object = ?)"},
+    "timeline": _TIMELINE,
+    "newest": _TIMELINE,
     "sources": {"publisher": "publisher = ?", "kind": "kind = ?"},
+    "map": {"country": "country = ?"},
     "single-line": {"predicate": "predicate = ?"},
     "known": {"on": "known_since <= CAST(? AS DATE)"},
     "contradictions": {"kind": "kind = ?"},
@@ -106,13 +115,19 @@ class Derived:
         self._con.close()
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self._con.cursor()  # one per call: a DuckDB connection is not thread-safe
+        cursor = self._cursor()
         try:
             result = cursor.execute(sql, params or [])
             names = [d[0] for d in result.description]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
         finally:
             cursor.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """One per call: a DuckDB connection is not thread-safe. No progress bar on stdout."""
+        cursor = self._con.cursor()
+        cursor.execute("SET enable_progress_bar = false")
+        return cursor
 
     def meta(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self.query("SELECT key, value FROM meta")}
@@ -178,7 +193,7 @@ class Derived:
     def projection_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
                                        list[tuple[Any, ...]]]:
         """(entities, sources, edges) rows as ``graph.analysis.projection`` folds them."""
-        cursor = self._con.cursor()
+        cursor = self._cursor()
         try:
             entities = cursor.execute(
                 "SELECT id, label_en, label_fr, types, country, aliases FROM entities "
@@ -189,8 +204,8 @@ class Derived:
             edges = cursor.execute(
                 "SELECT id, subject, predicate, object, CAST(date AS VARCHAR), "
                 "CAST(start AS VARCHAR), CAST(\"end\" AS VARCHAR), status, amount, currency, "
-                "sources, date_precision, lines, CAST(known_since AS VARCHAR) FROM edges "
-                "ORDER BY id").fetchall()
+                "array_to_string(sources, chr(9)), date_precision, lines, "
+                "CAST(known_since AS VARCHAR) FROM edges").fetchall()  # stored in id order
         finally:
             cursor.close()
         return entities, sources, edges
@@ -206,7 +221,10 @@ def _after(key: tuple[tuple[str, bool, str], ...], values: list[Any]) -> tuple[s
         parts.append(f'"{column}" {"<" if desc else ">"} CAST(? AS {kind})')
         params += [*values[:i], values[i]]
         ors.append("(" + " AND ".join(parts) + ")")
-    return "(" + " OR ".join(ors) + ")", params
+    # The leading column's bound alone lets DuckDB skip row groups (the table is stored sorted).
+    column, desc, kind = key[0]
+    bound = f'"{column}" {"<=" if desc else ">="} CAST(? AS {kind})'
+    return "(" + bound + " AND (" + " OR ".join(ors) + "))", [values[0], *params]
 
 
 # -- finding the live build's tables -------------------------------------------------------
