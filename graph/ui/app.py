@@ -32,6 +32,7 @@ PAGES = (
     ("map", "pages/map.py", ":material/public:"),
     ("sources", "pages/sources.py", ":material/menu_book:"),
     ("sparql", "pages/sparql.py", ":material/terminal:"),
+    ("dedupe", "pages/dedupe.py", ":material/merge:"),
     ("review", "pages/review.py", ":material/fact_check:"),
     ("claim", "pages/claim.py", ":material/format_quote:"),
 )
