@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,10 +23,17 @@ from graph.named_queries import named_queries
 from graph.pipeline import publish, validate_ledger
 from graph.settings import Settings
 from graph.store import Store, open_store
-from tests.conftest import DATA
+from tests import virtuoso_server as virtuoso_server_module
+from tests.conftest import DATA, ROOT
 from tests.scale.conftest import build_bulk, settings_for
 from tests.test_named_query_grain import Answer, answer, separators
-from tests.virtuoso_server import GRAPH, Virtuoso, require_virtuoso, virtuoso_server
+from tests.virtuoso_server import (
+    GRAPH,
+    REQUIRE_VIRTUOSO_ENV,
+    Virtuoso,
+    require_virtuoso,
+    virtuoso_server,
+)
 
 pytestmark = pytest.mark.slow
 QUERIES = sorted(named_queries())
@@ -125,7 +133,21 @@ def test_bulk_build_into_virtuoso(tmp_path: Path, pair: Pair, graph_store: bool)
     assert pair.virtuoso.select(claims).rows == pair.oxigraph.select(claims).rows
 
 
-def _fields(settings: Settings) -> dict[str, object]:
+def _fields(settings: Settings) -> dict[str, Any]:
     return {"backend": "remote", "remote_query_url": settings.remote_query_url,
             "remote_update_url": settings.remote_update_url,
             "remote_store_url": settings.remote_store_url}
+
+
+def test_without_the_binary_it_skips_and_ci_makes_that_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(virtuoso_server_module.shutil, "which", lambda _name: None)
+    monkeypatch.delenv(REQUIRE_VIRTUOSO_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="virtuoso-opensource"):
+        require_virtuoso()
+    monkeypatch.setenv(REQUIRE_VIRTUOSO_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match=REQUIRE_VIRTUOSO_ENV):
+        require_virtuoso()
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"export {REQUIRE_VIRTUOSO_ENV}=1" in script.splitlines()
+    assert "virtuoso-opensource" in script
