@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -150,6 +151,7 @@ def measure(size: int, folder: Path) -> dict[str, Any]:
     if not ledger.exists():
         write_jsonl(Generator(size, 1).records(), ledger)
     settings = Settings(store_dir=folder / f"store-{size}")  # type: ignore[call-arg]
+    shutil.rmtree(settings.store_dir, ignore_errors=True)  # a kept build would skip the load
     started = time.perf_counter()
     result = run([(ledger, "bulk")], settings, shacl=False)
     build = time.perf_counter() - started
