@@ -116,13 +116,22 @@ def scores_of(measured: Centrality) -> dict[str, float]:
     return {n: float(getattr(s, measured.by)) for n, s in measured.scores.items()}
 
 
-def ego_graph(graph: nx.MultiDiGraph, focus: str, radius: int = 1) -> nx.MultiDiGraph:
-    """The entities within ``radius`` claims of ``focus`` (either direction) and their claims."""
+EGO_MAX = 400  # entities an ego network keeps (nearest first): a hub has thousands
+
+
+def ego_graph(graph: nx.MultiDiGraph, focus: str, radius: int = 1,
+              limit: int = EGO_MAX) -> nx.MultiDiGraph:
+    """The entities within ``radius`` claims of ``focus`` (either direction) and their claims.
+
+    At most ``limit`` entities, nearest first, so that centrality on a hub's neighbourhood
+    stays quick; the drawing keeps the most central of them anyway.
+    """
     if focus not in graph:
         return nx.MultiDiGraph(**graph.graph)
     near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus,
                                                  cutoff=radius)
-    return graph.subgraph(near).copy()
+    kept = sorted(near, key=lambda n: (near[n], -graph.degree(n)))[:limit]
+    return graph.subgraph(kept).copy()
 
 
 def explorer_view(graph: nx.MultiDiGraph, *, measure: Measure = "pagerank",

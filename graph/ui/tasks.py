@@ -96,20 +96,20 @@ def claim_table(rows: pd.DataFrame, links: pd.DataFrame, sources: pd.DataFrame,
     return out.sort_values(["date", "claim"], ascending=[False, True]).reset_index(drop=True)
 
 
-def _case_key(row: pd.Series) -> str:
-    """A case: the build's case id, else the pair acted on (authority, target)."""
-    return str(row["case"]) or f"{row['subject_id']}>{row['object_id']}"
-
-
 def with_history(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add ``history``: the dated steps of the same case ("2020-05 investigated → 2022 fined")."""
+    """Add ``history``: the dated steps of the same case ("2020-05 investigated → 2022 fined").
+
+    A case is the build's case id, else the pair acted on (authority, target).
+    """
     if table.empty:
         return table.assign(history=pd.Series(dtype=object))
-    keys = table.apply(_case_key, axis=1)
+    keys = [case or f"{s}>{o}" for case, s, o in
+            zip(table["case"], table["subject_id"], table["object_id"], strict=True)]
     steps: dict[str, list[tuple[str, str]]] = {}
-    for key, (_, row) in zip(keys, table.iterrows(), strict=True):
-        label = row["relation"] + (f" ({row['status']})" if row["status"] else "")
-        steps.setdefault(key, []).append((row["date"], label))
+    for key, date, relation, status in zip(keys, table["date"], table["relation"],
+                                           table["status"], strict=True):
+        label = relation + (f" ({status})" if status else "")
+        steps.setdefault(key, []).append((date, label))
     history = []
     for key in keys:
         chain = sorted(steps[key], key=lambda s: s[0] or "9999")
@@ -127,13 +127,16 @@ def funding_rounds(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     rounds = table[table["predicate"] == "raised_funding"]
     investments = table[table["predicate"] == "invested_in"]
     joined: dict[str, list[pd.Series]] = {c: [] for c in rounds["claim"]}
+    by_year: dict[tuple[str, str], list[str]] = {}
+    for claim, company, date in zip(rounds["claim"], rounds["subject_id"], rounds["date"],
+                                    strict=True):
+        by_year.setdefault((company, date[:4]), []).append(claim)
     loose: list[pd.Series] = []
     for _, inv in investments.iterrows():
         target = inv["round"] if inv["round"] in joined else None
-        if target is None:
-            same = rounds[(rounds["subject_id"] == inv["object_id"])
-                          & (rounds["date"].str[:4] == inv["date"][:4]) & (inv["date"] != "")]
-            target = str(same["claim"].iloc[0]) if len(same) == 1 else None
+        if target is None and inv["date"]:
+            same = by_year.get((inv["object_id"], inv["date"][:4]), [])
+            target = same[0] if len(same) == 1 else None
         if target is None:
             loose.append(inv)
         else:

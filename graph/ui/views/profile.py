@@ -31,6 +31,7 @@ from graph.ui.views.graphview import draw, legend_html
 
 CARDS_MAX = 60  # cards drawn per section on demand; the table holds every claim
 TABLE_ROWS = 12  # rows visible before a section's table scrolls
+SECTION_MAX = 1_000  # rows a section's table holds (a hub of a large graph has thousands)
 ANCHOR_PREFIX = "s-"
 NEIGHBOURS_SHOWN = 40  # the most linked neighbours; a hub's full neighbourhood is a hairball
 STATUS_COLOURS = {"final": "red", "upheld": "red", "proposed": "orange", "appealed": "orange",
@@ -255,8 +256,11 @@ TASK_PAGES = {"regulatory": "pages/regulatory.py", "funding": "pages/funding.py"
 def _section(profile: Profile, name: str, claims: list[ClaimView]) -> None:
     """One family: a sortable table, the task view for the whole graph, cards on demand."""
     st.header(f"{md(tr(f'family.{name}'))} ({len(claims)})", anchor=f"{ANCHOR_PREFIX}{name}")
-    frame = profile_claims(claims, lang(), {"single": tr("badge.single_source"),
-                                            "disputed": tr("badge.disputed")})
+    shown = claims[:SECTION_MAX]  # newest first; the CSV download holds every claim
+    frame = profile_claims(shown, lang(), {"single": tr("badge.single_source"),
+                                           "disputed": tr("badge.disputed")})
+    if len(claims) > SECTION_MAX:
+        st.caption(tr("tasks.capped", n=SECTION_MAX))
     frame = frame.drop(columns=[c for c in ("amount", "currency", "grade", "country", "detail")
                                 if frame[c].isna().all() or (frame[c] == "").all()])
     config = {

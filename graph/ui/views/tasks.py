@@ -7,6 +7,7 @@ to one entity, so a profile can link to "every regulatory action against it".
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 import pandas as pd
@@ -19,6 +20,8 @@ from graph.ui.labels import predicate_label
 from graph.ui.tables import profile_link
 from graph.ui.tasks import claim_table, csv_bytes, funding_rounds, with_history
 from graph.ui.views.common import lang, need_build, tr
+
+TABLE_MAX = 2_000  # rows drawn (newest first); the export holds every filtered row
 
 
 def claim_link(claim_id: object) -> str | None:
@@ -96,9 +99,12 @@ def _show(table: pd.DataFrame, names: dict[str, str], key: str, export: pd.DataF
                          subject_profile=table["subject_id"].map(profile_link),
                          object_profile=table["object_id"].map(profile_link))
     st.caption(tr("tasks.count", n=len(shown)))
-    st.download_button(tr("tasks.download"), csv_bytes(export), file_name=file_name,
+    st.download_button(tr("tasks.download"), partial(csv_bytes, export), file_name=file_name,
                        mime="text/csv", on_click="ignore", key=f"{key}_csv",
                        icon=":material/download:")
+    if len(shown) > TABLE_MAX:  # the grid stays responsive; filters and the CSV reach the rest
+        st.caption(tr("tasks.capped", n=TABLE_MAX))
+        shown = shown.head(TABLE_MAX)
     st.dataframe(shown[list(names)], hide_index=True, key=f"{key}_table", height=620,
                  column_config=_columns(names))  # type: ignore[arg-type]
 
@@ -135,7 +141,7 @@ def funding() -> None:
     if table.empty:
         st.info(tr("tasks.empty"))
         return
-    rounds = funding_rounds(table, lang())
+    rounds = funding_rounds(table, lang()).head(TABLE_MAX)
     st.subheader(tr("tasks.rounds"))
     rounds = rounds.assign(claim_page=rounds["claim"].map(claim_link),
                            company_profile=rounds["company_id"].map(profile_link))
