@@ -4,6 +4,8 @@
     python -m bench.run --sizes 10k,100k,1m      # the full curve (the 1M build takes minutes)
     python -m bench.run --sizes 1m --reuse       # re-measure queries on an existing 1M store
     python -m bench.run --remote                 # also through the `oxigraph` package's server
+    python -m bench.run --sizes 100k --virtuoso  # also on Virtuoso Open Source (virtuoso-t)
+    python -m bench.run --sizes 100k --virtuoso-only   # only add the Virtuoso column (reuse)
 
 For each size the synthetic ledger (``bench.generate``, deterministic by seed) is built with
 ``custodiet build-bulk`` in a child process (wall time and peak RSS of that process), and the
@@ -42,6 +44,8 @@ SLOW = 5.0  # seconds: a query this slow at one size is not re-run at the next
 TIME_BUDGET = 4.0  # seconds of repeats per query and engine (after one warm-up run)
 RDFLIB_TIMEOUT = 10  # seconds; a slower rdflib query is reported as "> 10 s"
 SIZE_NAMES = {1_000: "1k", 10_000: "10k", 100_000: "100k", 1_000_000: "1M"}
+VIRTUOSO_BUFFERS = 250_000  # 8 kB pages: 2 GB of cache
+VIRTUOSO_LIMIT = 30  # seconds per query on Virtuoso (past it: an error, never a partial result)
 
 
 # -- timing helpers ---------------------------------------------------------------------------
@@ -369,6 +373,41 @@ def measure_remote(store_dir: Path, plan: dict[str, str]) -> dict[str, Any]:
         server.wait(timeout=10)
 
 
+def measure_virtuoso(store_dir: Path, plan: dict[str, str]) -> dict[str, Any]:
+    """The same queries through RemoteStore against Virtuoso Open Source (Debian's virtuoso-t,
+    started as tests/virtuoso_server.py does, limits raised), loaded with its bulk loader from
+    this build's N-Quads into the graph the query URL names as default."""
+    from graph.settings import Settings
+    from graph.store.remote_store import RemoteStore
+    from tests.virtuoso_server import GRAPH, virtuoso_server
+
+    with tempfile.TemporaryDirectory(prefix="virtuoso-", dir=WORK) as tmp, virtuoso_server(
+            Path(tmp) / "db", buffers=VIRTUOSO_BUFFERS, execution_seconds=VIRTUOSO_LIMIT) as server:
+        nquads = Path(tmp) / "db" / "data.nq"  # the loader reads only from allowed folders
+        os.link(store_dir / "current" / "data.nq", nquads)
+        begin = time.perf_counter()
+        server.isql(f"ld_dir('{nquads.parent}', '{nquads.name}', '{GRAPH}')",
+                    "rdf_loader_run()", "checkpoint")
+        out: dict[str, Any] = {"load_s": time.perf_counter() - begin, "queries": {}}
+        remote = RemoteStore(Settings(backend="remote", remote_query_url=server.query_url,  # type: ignore[call-arg]
+                                      query_timeout=VIRTUOSO_LIMIT + 5))
+        for name, sparql in plan.items():
+            form = _form(sparql)
+
+            def action(q: str = sparql, form: str = form) -> object:
+                return remote.select(q) if form == "SELECT" else remote.graph(q)
+
+            try:
+                runs = timings(action, budget=2.0)
+                result = action()
+                count = (len(result.rows) if hasattr(result, "rows") else
+                         result.count("\n") if isinstance(result, str) else 1)
+                out["queries"][name] = {"runs": runs, "rows": count}
+            except Exception as exc:
+                out["queries"][name] = {"error": str(exc)[:80]}
+        return out
+
+
 def too_slow(smaller: dict[str, Any] | None) -> dict[str, str]:
     """Queries that took over ``SLOW`` seconds at the previous size are not re-run bigger
     (a query cannot be interrupted inside the engine, and they only get slower)."""
@@ -415,6 +454,12 @@ def measure_size(claims: int, args: argparse.Namespace, previous: dict[str, Any]
     if claims <= args.analysis_max:
         print(f"[{name}] analysis …", file=sys.stderr)
         row["analysis"] = measure_analysis(store)
+    if args.virtuoso:
+        print(f"[{name}] virtuoso …", file=sys.stderr)
+        slow = set(too_slow(smaller)) | {k for k, q in row["queries"].items()
+                                         if "ours" in q and p50(q["ours"]) > SLOW}
+        row["virtuoso"] = measure_virtuoso(store, {k: v for k, v in plan.items()
+                                                   if k not in slow})
     if args.remote:
         print(f"[{name}] remote …", file=sys.stderr)
         skipped = set(too_slow(smaller)) | {k for k, q in row["queries"].items()
@@ -422,6 +467,23 @@ def measure_size(claims: int, args: argparse.Namespace, previous: dict[str, Any]
         row["remote"] = measure_remote(store, {k: v for k, v in plan.items()
                                                if k not in skipped})
     return row
+
+
+def virtuoso_column(claims: int, args: argparse.Namespace, row: dict[str, Any],
+                    smaller: dict[str, Any] | None) -> dict[str, Any]:
+    """``--virtuoso-only``: the Virtuoso column for a size measured before, on its store."""
+    name = size_name(claims)
+    store = WORK / f"store-{name.lower()}-seed{args.seed}"
+    if not (store / "current" / "data.nq").exists():
+        raise SystemExit(f"no store at {store}: run without --virtuoso-only first")
+    from graph.settings import Settings
+
+    entities = row.get("entities") or pick_entities(ensure_ledger(claims, args.seed))
+    plan = query_plan(entities, Settings().base_iri)  # type: ignore[call-arg]
+    skipped = set(too_slow(smaller)) | {k for k, q in row.get("queries", {}).items()
+                                        if "ours" in q and p50(q["ours"]) > SLOW}
+    print(f"[{name}] virtuoso …", file=sys.stderr)
+    return measure_virtuoso(store, {k: v for k, v in plan.items() if k not in skipped})
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -432,6 +494,7 @@ def _target(value: float, limit: float, unit: str = "ms") -> str:
 def render(results: dict[str, Any]) -> str:
     parts = []
     rows = []
+    results = {k: v for k, v in results.items() if "build" in v}  # not a --virtuoso-only row
     for key in sorted(results, key=lambda k: results[k]["claims"]):
         b = results[key]["build"]
         rows.append([size_name(results[key]["claims"]), b["entities"], b["sources"], b["claims"],
@@ -461,7 +524,9 @@ def render(results: dict[str, Any]) -> str:
             table.append([qname, q["rows"], ms(ours), ms(p95(q["ours"])), ms(raw),
                           f"{(ours / raw - 1) * 100:+.0f}%" if raw > 0 else "",
                           rdflib_cell + (f" ({speed})" if speed else ""),
-                          ms(p50(remote)) if isinstance(remote, list) else "–"])
+                          ms(p50(remote)) if isinstance(remote, list) else "–"]
+                         + ([_virtuoso_cell(r["virtuoso"], qname, q["rows"])]
+                            if r.get("virtuoso") else []))
         e = r["entities"]
         parts.append(
             f"### Named queries at {label} claims (ms)\n\n"
@@ -469,9 +534,14 @@ def render(results: dict[str, Any]) -> str:
             f"({e['hub_degree']} claims). *ours* = through `graph.store` (rows to dicts); "
             "*raw* = same SPARQL on the pyoxigraph store, results consumed; *rdflib* = in-memory "
             "graph (speed-up of ours in brackets); *remote* = `RemoteStore` over HTTP to "
-            "`oxigraph serve-read-only` on the same files.\n\n"
+            "`oxigraph serve-read-only` on the same files."
+            + (" *virtuoso* = `RemoteStore` over HTTP to Virtuoso Open Source "
+               f"(virtuoso-t, {VIRTUOSO_LIMIT} s limit per query, bulk-loaded in "
+               f"{r['virtuoso']['load_s']:.0f} s; rows differing from ours are flagged)"
+               if r.get("virtuoso") else "") + "\n\n"
             + markdown_table(["query", "rows", "ours p50", "ours p95", "raw p50", "overhead",
-                              "rdflib p50", "remote p50"], table))
+                              "rdflib p50", "remote p50"]
+                             + (["virtuoso p50"] if r.get("virtuoso") else []), table))
         if r.get("rdflib"):
             parts.append(f"rdflib at {label}: load {r['rdflib']['load_s']:.1f} s, peak "
                          f"{r['rdflib']['peak_mb']:.0f} MB.")
@@ -490,6 +560,16 @@ def render(results: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def _virtuoso_cell(virtuoso: dict[str, Any], qname: str, rows: int) -> str:
+    q = virtuoso["queries"].get(qname)
+    if q is None:
+        return "–"
+    if "error" in q:
+        return "error: " + q["error"][:40]
+    flag = "" if q["rows"] == rows else f" ({q['rows']} rows)"
+    return ms(p50(q["runs"])) + flag
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child-build":
@@ -505,6 +585,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--analysis-max", default="100k", type=parse_size)
     parser.add_argument("--reuse", action="store_true", help="reuse stores built before")
     parser.add_argument("--remote", action="store_true", help="also time the remote backend")
+    parser.add_argument("--virtuoso", action="store_true",
+                        help="also time Virtuoso Open Source (needs Debian's virtuoso-opensource)")
+    parser.add_argument("--virtuoso-only", action="store_true",
+                        help="only add the Virtuoso column to results measured before, on "
+                        "the stores built before (implies --reuse)")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/benchmarks.md")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -515,6 +600,12 @@ def main(argv: list[str] | None = None) -> None:
     for size in sorted(args.sizes.split(","), key=parse_size):
         claims = parse_size(size)
         key = f"{claims}-seed{args.seed}"
+        if args.virtuoso_only:
+            results.setdefault(key, {"claims": claims})
+            results[key]["virtuoso"] = virtuoso_column(claims, args, results[key], smaller)
+            results_file.write_text(json.dumps(results, indent=1))
+            smaller = results[key]
+            continue
         results[key] = measure_size(claims, args, results.get(key, {}), smaller)
         smaller = results[key]
         results_file.write_text(json.dumps(results, indent=1))
@@ -523,7 +614,9 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_write:
         write_section("scale", "Scale: build, named queries, search (synthetic ledgers)", body,
                       f"python -m bench.run --sizes {args.sizes}"
-                      + (" --remote" if args.remote else ""))
+                      + (" --remote" if args.remote else "")
+                      + (" --virtuoso" if args.virtuoso else "")
+                      + (" --virtuoso-only" if args.virtuoso_only else ""))
 
 
 if __name__ == "__main__":

@@ -102,11 +102,14 @@ class Virtuoso:
         return done.stdout
 
 
-def write_ini(folder: Path, http_port: int, sql_port: int, buffers: int = 20_000) -> Path:
+def write_ini(folder: Path, http_port: int, sql_port: int, buffers: int = 20_000,
+              dirs: tuple[Path, ...] = (), execution_seconds: int = 0) -> Path:
     """A virtuoso.ini for a database in ``folder``, on loopback only, with LIMITS raised.
 
     ``buffers`` are 8 kB pages of cache (20,000 ≈ 170 MB; Virtuoso suggests about 2/3 of free
-    memory on a server: 170,000 for 2 GB).
+    memory on a server: 170,000 for 2 GB). ``dirs``: more folders the bulk loader may read.
+    ``execution_seconds``: a time limit per query (0: none); past it Virtuoso sends a partial
+    result marked ``X-SQL-State: S1TAT``, which the remote backend turns into an error.
     """
     sections: dict[str, dict[str, str]] = {
         "Database": {
@@ -127,7 +130,7 @@ def write_ini(folder: Path, http_port: int, sql_port: int, buffers: int = 20_000
             "DisableUnixSocket": "1",
             "CheckpointInterval": "0",  # no background checkpoints during a test or benchmark
             "CaseMode": "2",
-            "DirsAllowed": f"., {folder}",  # the bulk loader may read files from here only
+            "DirsAllowed": ", ".join([".", str(folder), *map(str, dirs)]),  # bulk loader reads
             "NumberOfBuffers": str(buffers),
             "MaxDirtyBuffers": str(buffers * 3 // 4),
             "ThreadsPerQuery": str(os.cpu_count() or 2),
@@ -140,7 +143,7 @@ def write_ini(folder: Path, http_port: int, sql_port: int, buffers: int = 20_000
             "ServerThreads": "10", "MaxClientConnections": "10", "Charset": "UTF-8",
             "EnabledGzipContent": "0",
         },
-        "SPARQL": dict(LIMITS["SPARQL"]),
+        "SPARQL": {**LIMITS["SPARQL"], "MaxQueryExecutionTime": str(execution_seconds)},
     }
     ini = folder / "virtuoso.ini"
     ini.write_text("".join(f"[{name}]\n" + "".join(f"{k} = {v}\n" for k, v in values.items())
@@ -149,14 +152,15 @@ def write_ini(folder: Path, http_port: int, sql_port: int, buffers: int = 20_000
 
 
 @contextmanager
-def virtuoso_server(folder: Path, buffers: int = 20_000, start_timeout: float = 60) -> Iterator[Virtuoso]:
+def virtuoso_server(folder: Path, buffers: int = 20_000, start_timeout: float = 60,
+                    dirs: tuple[Path, ...] = (), execution_seconds: int = 0) -> Iterator[Virtuoso]:
     """Yield a running server on a fresh database in ``folder``; stopped on exit."""
     binary = require_virtuoso()
     folder.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     while sql_port == http_port:
         sql_port = free_port()
-    ini = write_ini(folder, http_port, sql_port, buffers)
+    ini = write_ini(folder, http_port, sql_port, buffers, dirs, execution_seconds)
     log = (folder / "stdout.log").open("wb")
     process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
                                stdout=log, stderr=subprocess.STDOUT)

@@ -109,6 +109,9 @@ class RemoteStore:
             raise StoreError(f"remote endpoint unreachable: {exc}") from None
         if response.status_code >= 400:
             raise StoreError(f"remote endpoint said {response.status_code}: {response.text[:500]}")
+        if response.headers.get("x-sql-state") == "S1TAT":  # Virtuoso's "anytime" answer
+            raise StoreError("the server's time limit cut this result short (partial result: "
+                             f"{response.headers.get('x-sql-message', '')})")
         return response
 
     def info(self) -> BuildInfo | None:
