@@ -130,13 +130,17 @@ class Matcher:
         return value
 
     def _keys(self, norms: Iterable[str]) -> set[str]:
-        """The whole name's skeleton, and the prefixes of its two rarest tokens."""
+        """The whole name's skeleton, the prefixes of its two rarest tokens, and of each pair
+        of its three rarest (a pair stays a small block when every single word is common)."""
         keys = set()
         for norm in norms:
             keys.add("=" + skeleton(norm))
             tokens = sorted((t for t in set(norm.split()) if len(t) > 1 or norm == t),
                             key=lambda t: (self.df.get(t, 0), t))
             keys.update(skeleton(t)[:6] for t in tokens[:2])
+            rare = [skeleton(t)[:4] for t in tokens[:3]]
+            keys.update("&".join(sorted((a, b))) for i, a in enumerate(rare)
+                        for b in rare[i + 1:])
         return keys
 
     def _soft_overlap(self, a: str, b: str) -> tuple[float, bool]:

@@ -35,7 +35,7 @@ def test_decide_and_undo_from_the_page(cli: Cli, data_dir: Path,
     app = _page()
     shown = " ".join(m.value for m in app.markdown)
     assert "acme\\-vision\\-systems" in shown or "acme-vision-systems" in shown
-    why = next(t for t in app.text_input if t.key.endswith("_acme-vision_acme-vision-systems"))
+    why = next(t for t in app.text_input if (t.key or "").endswith("_acme-vision_acme-vision-systems"))
     why.input("same firm, short name").run()
     next(b for b in app.button if b.key == "dedupe_same_acme-vision_acme-vision-systems"
          ).click().run()
@@ -46,7 +46,7 @@ def test_decide_and_undo_from_the_page(cli: Cli, data_dir: Path,
         "acme-vision", "positive", "same firm, short name")
     assert "acme-vision-systems" in (data_dir / "imports" / "test-contracts" /
                                      "ledger.yaml").read_text()
-    undo = next(b for b in app.button if b.key.startswith("dedupe_undo_0_acme-vision"))
+    undo = next(b for b in app.button if (b.key or "").startswith("dedupe_undo_0_acme-vision"))
     undo.click().run()
     assert any("Undone" in s.value for s in app.success)
     last = json.loads((data_dir / "resolution" / "decisions.jsonl").read_text().splitlines()[-1])
