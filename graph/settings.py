@@ -63,6 +63,66 @@ class Settings(BaseSettings):
         description="Worker processes that run the endpoint's queries (one is killed and replaced "
         "when a query passes the time limit); 0 means one per CPU core, at least 2.",
     )
+    page_workers: int = Field(
+        1,
+        description="Worker processes reserved for bounded requests (linked-data pages, named "
+        "queries at /queries/<name>, the service description), so ad-hoc queries never starve "
+        "them.",
+    )
+    query_memory_mb: int = Field(
+        1024,
+        description="Memory one query may use above its worker's baseline (MB; RLIMIT_AS); past "
+        "it the query alone fails with 507. 0: no cap.",
+    )
+    max_query_depth: int = Field(
+        100,
+        description="Deepest nesting of brackets and prefix operators accepted in a query; deeper "
+        "input is refused with 400 before the engine, whose parser crashes on it.",
+    )
+    max_query_terms: int = Field(
+        1000,
+        description="Most operators in one expression or path (a long && or + chain) accepted "
+        "in a query; refused with 400 past it, for the same reason.",
+    )
+    slow_query_seconds: float = Field(
+        1.0,
+        description="A query running longer than this gives its seat back: an extra worker "
+        "starts so quick queries keep flowing (see max_slow_queries).",
+    )
+    max_slow_queries: int = Field(
+        0,
+        description="Most slow queries running at once on extra workers; 0 means as many as "
+        "query_workers.",
+    )
+    client_concurrency: int = Field(
+        4,
+        description="Ad-hoc queries one client (IP address) may have running or waiting; "
+        "more answer 429 with Retry-After. 0: no limit.",
+    )
+    client_query_seconds: float = Field(
+        120.0,
+        description="Worker time one client may use per minute (seconds, a sliding budget); "
+        "past it its queries answer 429 with Retry-After until the budget refills. 0: no limit.",
+    )
+    client_errors_per_minute: int = Field(
+        60,
+        description="Failed requests (4xx/5xx) one client may make per minute before its "
+        "requests answer 429; stops floods of crafted or crashing queries. 0: no limit.",
+    )
+    trust_forwarded_for: bool = Field(
+        False,
+        description="Identify clients by the first address of X-Forwarded-For (only behind a "
+        "reverse proxy you run; otherwise clients could pick their own identity).",
+    )
+    header_timeout: float = Field(
+        10.0, description="Seconds a client has to send a request's headers (slow-loris guard)."
+    )
+    body_timeout: float = Field(
+        30.0, description="Seconds a client has to send a request's body."
+    )
+    max_connections: int = Field(
+        1000, description="Open connections the endpoint accepts; more answer 503."
+    )
     host: str = Field("127.0.0.1", description="Address the SPARQL endpoint listens on.")
     port: int = Field(8000, description="Port of the SPARQL endpoint.")
     ui_port: int = Field(8501, description="Port of the Streamlit dashboard.")

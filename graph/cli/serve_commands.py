@@ -18,17 +18,15 @@ def serve(
         help="Log every request (costs throughput under load).")] = False,
 ) -> None:
     """Serve the built store: SPARQL 1.1 at /sparql, linked data, a query page at /."""
-    import uvicorn
-
     from graph.server import create_app
+    from graph.server.http import serve as run
 
     settings = get_settings()
     host = host or settings.host
     port = port if port is not None else settings.port
     typer.echo(f"Custodiet SPARQL endpoint on http://{host}:{port}/sparql "
                f"(query page http://{host}:{port}/)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log,
-                log_level="info", server_header=False)
+    run(create_app(settings), settings, host, port, access_log)
 
 
 def register(app: typer.Typer) -> None:

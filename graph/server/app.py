@@ -6,6 +6,7 @@ with the application and stops with it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,7 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.rdf.iris import Iris
 from graph.server.endpoint import sparql, void
+from graph.server.limits import ClientLimits
 from graph.server.linked_data import turtle_prefixes
+from graph.server.named import named_query
 from graph.server.resources import health, make_templates, ontology, query_page, resource_route
 from graph.settings import Settings, get_settings
 from graph.sparql.pool import QueryPool
@@ -64,6 +67,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         Route("/void", void, methods=["GET"], name="void"),
         Route("/.well-known/void", void, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
+        Route("/queries/{name}", named_query, methods=["GET"], name="named_query"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *linked_data_routes(),
     ]
@@ -80,26 +84,32 @@ def create_app(settings: Settings | None = None, workers: int | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Two lanes: ad-hoc queries, and bounded requests (pages, named queries, descriptions)
+        # on workers of their own, so a burst of heavy queries cannot starve an entity page.
         pool = QueryPool(settings, workers)
-        await pool.start()
-        app.state.pool = pool
+        pages = QueryPool(settings, max(1, settings.page_workers), name="pages")
+        await asyncio.gather(pool.start(), pages.start())
+        app.state.pool, app.state.pages = pool, pages
         try:
             yield
         finally:
-            await pool.close()
+            await asyncio.gather(pool.close(), pages.close())
 
     app = Starlette(
         routes=routes(settings),
         middleware=[
             Middleware(SecurityHeaders),
-            # The endpoint is read-only and serves public data: any site may query it.
+            # The endpoint is read-only and serves public data: any site may query it, with
+            # whatever headers its client library adds (X-Requested-With, Authorization ...).
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                       allow_headers=["Accept", "Content-Type"],
-                       expose_headers=["X-Custodiet-Truncated", "X-Custodiet-Max-Rows"]),
+                       allow_headers=["*"], max_age=86400,
+                       expose_headers=["X-Custodiet-Truncated", "X-Custodiet-Max-Rows",
+                                       "Retry-After"]),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.limits = ClientLimits(settings)
     app.state.templates = make_templates()
     app.state.stats = None
     app.state.prefixes = turtle_prefixes(Iris(settings.base_iri))

@@ -6,6 +6,7 @@ query itself; the update operation by POST (refused here, but recognised so the 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl
@@ -13,6 +14,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from graph.settings import Settings
+from graph.sparql import negotiation as media
 from graph.sparql.guard import Refusal
 
 FORM = "application/x-www-form-urlencoded"
@@ -34,19 +36,50 @@ def too_large(limit: int) -> Refusal:
                         "(CUSTODIET_MAX_REQUEST_BYTES)")
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refusing with 413 as soon as it passes ``limit`` (declared or streamed)."""
+def uri_too_long(limit: int) -> Refusal:
+    return Refusal(414, f"the request URI is too long: the limit is {limit} bytes "
+                        "(CUSTODIET_MAX_REQUEST_BYTES); send a long query by POST")
+
+
+async def read_body(request: Request, limit: int, timeout: float = 30.0) -> bytes:
+    """The body, refusing with 413 as soon as it passes ``limit`` (declared or streamed) and
+    with 408 when it does not arrive within ``timeout`` seconds."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(limit)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise Refusal(408, f"the request body did not arrive within {timeout:g} s") from None
     return b"".join(chunks)
+
+
+def parse_params(text: str, what: str) -> list[tuple[str, str]]:
+    """Form or query-string pairs; percent-escapes that are not UTF-8 are refused, not replaced
+    (a replaced byte would silently run a different query)."""
+    try:
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise Refusal(400, f"the {what} holds percent-escapes that are not valid UTF-8") from None
+
+
+def one_format(values: list[str]) -> str | None:
+    """``format`` and ``output`` may repeat (SPARQLWrapper sends ``format=json&output=json``,
+    or a short name and a media type) as long as they all mean the same thing."""
+    if not values:
+        return None
+    meanings = {(media.RESULTS.from_format(v), media.GRAPHS.from_format(v)) for v in values}
+    if len(meanings) > 1:
+        raise Refusal(400, "the `format`/`output` parameters disagree: "
+                           + ", ".join(repr(v) for v in values))
+    return values[0]
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -59,18 +92,16 @@ def _decode(data: bytes, what: str) -> str:
 def _from_params(params: list[tuple[str, str]], allow_text: bool = True) -> SparqlRequest:
     queries = [v for k, v in params if k == "query"]
     updates = [v for k, v in params if k == "update"]
-    formats = [v for k, v in params if k == "format"]
+    formats = [v for k, v in params if k in ("format", "output")]
     if len(queries) > 1:
         raise Refusal(400, "more than one `query` parameter: send exactly one query")
     if len(updates) > 1 or (queries and updates):
         raise Refusal(400, "send either one `query` or one `update` parameter, not several")
-    if len(formats) > 1:
-        raise Refusal(400, "more than one `format` parameter")
     result = SparqlRequest(
         operation="description",
         default_graphs=[v for k, v in params if k == "default-graph-uri"],
         named_graphs=[v for k, v in params if k == "named-graph-uri"],
-        format=formats[0] if formats else None,
+        format=one_format(formats),
     )
     if queries and allow_text:
         result.operation, result.text = "query", queries[0]
@@ -84,8 +115,8 @@ async def read_request(request: Request, settings: Settings) -> SparqlRequest:
     limit = settings.max_request_bytes
     raw_query = request.scope.get("query_string", b"")
     if len(raw_query) > limit:
-        raise too_large(limit)
-    url_params = parse_qsl(_decode(raw_query, "query string"), keep_blank_values=True)
+        raise uri_too_long(limit)
+    url_params = parse_params(_decode(raw_query, "query string"), "query string")
     if request.method in ("GET", "HEAD"):
         parsed = _from_params(url_params)
         if parsed.operation == "query" and not parsed.text.strip():
@@ -93,12 +124,12 @@ async def read_request(request: Request, settings: Settings) -> SparqlRequest:
         return parsed
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == FORM:
-        body = _decode(await read_body(request, limit), "form body")
-        parsed = _from_params(url_params + parse_qsl(body, keep_blank_values=True))
+        body = _decode(await read_body(request, limit, settings.body_timeout), "form body")
+        parsed = _from_params(url_params + parse_params(body, "form body"))
         if parsed.operation == "description":
             raise Refusal(400, "missing `query` (or `update`) in the form body")
     elif content_type in (QUERY, UPDATE):
-        text = _decode(await read_body(request, limit), "request body")
+        text = _decode(await read_body(request, limit, settings.body_timeout), "request body")
         parsed = _from_params(url_params)
         if parsed.operation != "description":
             raise Refusal(400, f"a POST of {content_type} carries its text in the body; "

@@ -108,7 +108,7 @@ async def _resource(request: Request, kind: str) -> Response:
         iri = {"entity": iris.entity, "claim": iris.claim, "source": iris.source}[kind](ident)
         query = QUERIES[kind](iri)
         graph_type = media.NTRIPLES if wanted == media.HTML else wanted
-        result = await run_job(request.app.state.pool, QueryJob(
+        result = await run_job(request.app.state.pages, QueryJob(
             query, results_type=None, graph_type=graph_type, max_rows=PAGE_MAX_TRIPLES,
             prefixes=turtle_prefixes(iris)))
         if result.status != 200:
@@ -191,5 +191,19 @@ async def query_page(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
+    """Ready (200) only with a live build and workers; 503 says which is missing, so a load
+    balancer does not send queries to an endpoint that can only answer "no build"."""
+    from graph.sparql.pool import PoolBusy, QueryTimeout, WorkerDied
+
     pool = request.app.state.pool
-    return PlainTextResponse(f"ok workers={pool.size} busy={pool.busy} replaced={pool.replaced}\n")
+    pages = request.app.state.pages
+    try:
+        info = await pages.run("build-info")
+    except (PoolBusy, QueryTimeout, WorkerDied) as exc:
+        return PlainTextResponse(f"not ready: {exc}\n", status_code=503)
+    state = (f"workers={pool.size}+{pages.size} busy={pool.busy} slow={pool.slow} "
+             f"replaced={pool.replaced + pages.replaced} crashed={pool.crashed + pages.crashed}")
+    if not isinstance(info, dict) or not info.get("build_id"):
+        return PlainTextResponse(f"not ready: no build (run `custodiet build`) {state}\n",
+                                 status_code=503)
+    return PlainTextResponse(f"ok build={info['build_id']} {state}\n")

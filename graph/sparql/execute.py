@@ -48,6 +48,9 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
     refuse_service: bool = False  # the endpoint sets it unless federation is allowed
+    base_iri: str | None = None  # resolves relative IRIs in the query (CONSTRUCT { <s> ... })
+    max_depth: int = 100  # nesting the engine's parser is trusted with (graph.sparql.guard)
+    max_terms: int = 1_000
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,19 @@ class Executor(Protocol):
     def build_info(self) -> dict[str, object] | None: ...
 
 
+def tsv_term(term: object) -> str:
+    """A term as SPARQL TSV writes it; ``str`` is that already, except for an RDF 1.2 triple
+    term, which ``str`` prints without its ``<<( )>>`` brackets."""
+    if isinstance(term, ox.Triple):
+        return (f"<<( {tsv_term(term.subject)} {tsv_term(term.predicate)} "
+                f"{tsv_term(term.object)} )>>")
+    return "" if term is None else str(term)
+
+
 def _solutions(variables: list[str], rows: list[ox.QuerySolution], fmt: str) -> bytes:
     lines = ["\t".join(f"?{v}" for v in variables)]
     for row in rows:
-        lines.append("\t".join("" if term is None else str(term) for term in row))
+        lines.append("\t".join(tsv_term(term) for term in row))
     tsv = ("\n".join(lines) + "\n").encode()
     if fmt == media.TSV:
         return tsv
@@ -126,8 +138,15 @@ def write_graph(triples: Iterable[ox.Triple], job: QueryJob) -> JobResult:
     kept = list(islice(triples, job.max_rows + 1))
     truncated = len(kept) > job.max_rows
     prefixes = dict(job.prefixes) if job.graph_type == media.TURTLE else None
-    body = ox.serialize(kept[: job.max_rows], format=GRAPH_FORMATS[job.graph_type],
-                        prefixes=prefixes) or b""
+    try:
+        body = ox.serialize(kept[: job.max_rows], format=GRAPH_FORMATS[job.graph_type],
+                            prefixes=prefixes) or b""
+    except (ValueError, OSError) as exc:
+        if "RDF 1.2" in str(exc) or any(isinstance(t.object, ox.Triple) for t in kept):
+            return error(406, f"the result holds RDF 1.2 triple terms, which {job.graph_type} "
+                              "cannot express; ask for text/turtle, application/n-triples or "
+                              "application/rdf+xml")
+        raise
     return JobResult(200, job.graph_type, body, truncated, "graph", min(len(kept), job.max_rows))
 
 
@@ -142,9 +161,30 @@ def write_result(result: object, job: QueryJob) -> JobResult:
             return write_graph(result, job)
     except SyntaxError as exc:
         return error(400, f"SPARQL syntax error: {exc}")
+    except MemoryError:
+        return out_of_memory()
     except (OSError, ValueError, RuntimeError, TypeError) as exc:
-        return error(500, f"query failed: {exc}")
+        return engine_error(exc)
     return error(500, f"unexpected result type {type(result).__name__}")
+
+
+# Errors the engine raises while evaluating that are the query's fault, not the server's.
+_CLIENT_ERRORS = ("is not supported", "not implemented", "unsupported")
+
+
+def engine_error(exc: Exception) -> JobResult:
+    """An evaluation error as an answer: 400 when the query asked for something the engine does
+    not offer (a custom function), 500 otherwise."""
+    message = str(exc)
+    if any(marker in message for marker in _CLIENT_ERRORS):
+        return error(400, f"the query uses something this endpoint does not support: {message}")
+    return error(500, f"query failed: {message}")
+
+
+def out_of_memory(limit_mb: int | None = None) -> JobResult:
+    cap = f" of {limit_mb} MB" if limit_mb else ""
+    return error(507, f"the query needed more memory than the limit{cap} per query "
+                      "(CUSTODIET_QUERY_MEMORY_MB) and was stopped; narrow it or add a LIMIT")
 
 
 class OxigraphExecutor:
@@ -184,12 +224,16 @@ class OxigraphExecutor:
             options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         if job.named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        if job.base_iri:
+            options["base_iri"] = job.base_iri
         try:
             result = store.query(job.sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             return error(400, f"SPARQL syntax error: {exc}")
+        except MemoryError:
+            return out_of_memory()
         except (OSError, ValueError, RuntimeError) as exc:
-            return error(500, f"query failed: {exc}")
+            return engine_error(exc)
         return write_result(result, job)
 
 
@@ -215,12 +259,14 @@ class GenericExecutor:
         if job.default_graphs or job.named_graphs:
             return error(400, f"default-graph-uri and named-graph-uri are not supported by the "
                               f"{self.store.backend} backend; use FROM in the query")
+        # The configured base comes first; a BASE in the query itself still overrides it.
+        sparql = f"BASE <{job.base_iri}>\n{job.sparql}" if job.base_iri else job.sparql
         try:
             if query_form(job.sparql) in {"CONSTRUCT", "DESCRIBE"}:
-                data = self.store.serialize(job.sparql, media.NTRIPLES)
+                data = self.store.serialize(sparql, media.NTRIPLES)
                 quads = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
                 return write_graph((q.triple for q in quads), job)
-            data = self.store.serialize(job.sparql, media.JSON_RESULTS)
+            data = self.store.serialize(sparql, media.JSON_RESULTS)
             return write_result(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON),
                                 job)
         except StoreError as exc:
@@ -240,19 +286,16 @@ def query_form(sparql: str) -> str:
 
 def run_job(executor: Executor, job: QueryJob | UpdateJob) -> JobResult:
     """What a worker does with a job: the safety checks, then the query."""
-    from graph.sparql.guard import UPDATE_ON_QUERY, Refusal, check_query, check_update, is_update
+    from graph.sparql.guard import Refusal, check_query, check_update
 
     if isinstance(job, UpdateJob):
         refusal = check_update(job.text, job.allow_load)
         return error(refusal.status, refusal.message)
     try:
-        check_query(job.sparql, not job.refuse_service)
+        check_query(job.sparql, not job.refuse_service, job.max_depth, job.max_terms)
     except Refusal as refusal:
         return error(refusal.status, refusal.message)
-    result = executor.run(job)
-    if result.status == 400 and is_update(job.sparql):
-        return error(400, UPDATE_ON_QUERY)
-    return result
+    return executor.run(job)
 
 
 def make_executor(settings: Settings) -> Executor:

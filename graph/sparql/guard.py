@@ -1,26 +1,27 @@
-"""What the public endpoint refuses before a query reaches the store: updates, SERVICE, LOAD.
+"""What the public endpoint refuses before a query reaches the store: updates, SERVICE, LOAD,
+and input the engine is known to crash on.
 
-The decision comes from a real SPARQL parse (rdflib's grammar), not from matching words: a
-``"service"`` inside a string, an IRI or a comment is no federated query. rdflib's parser costs a
-few milliseconds, so a screen runs first: a query that does not contain the letters ``service``
-(in any case) or a ``\\u`` escape cannot hold the keyword, and needs no parse. Everything else is
-parsed, and refused only if the parse finds a ``SERVICE`` pattern.
+The decision comes from the tokens of graph.sparql.lexer, not from matching words: a
+``"service"`` inside a string, an IRI or a comment is no federated query, and the check never
+needs a grammar that could itself fail on a valid query. The same pass measures nesting depth
+and operator chains, which are refused with 400 past the limits (pyoxigraph's parser overflows
+its stack a little above 1,000 levels), so a crafted query costs a tokenizer pass, not a worker.
 
 These checks run inside the query workers (graph.sparql.execute), under the time limit: a huge
-crafted query can cost a parse, never the server's event loop.
+crafted query can cost a pass over its text, never the server's event loop.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from graph.settings import Settings
+from graph.sparql.lexer import UPDATE_WORDS, shape, unescape_codepoints
 
-_SCREEN = re.compile(r"service|\\u", re.IGNORECASE)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+DEFAULT_MAX_DEPTH = 100
+DEFAULT_MAX_TERMS = 1_000
 
 
 @dataclass
@@ -29,21 +30,14 @@ class Refusal(Exception):
 
     status: int
     message: str
+    retry_after: float | None = None  # seconds, sent as Retry-After (429, 503)
 
     def __str__(self) -> str:
         return self.message
 
 
 def _unescape_codepoints(text: str) -> str:
-    """SPARQL 1.1 §19.2: ``\\uXXXX`` escapes are decoded before the grammar applies."""
-
-    def decode(match: re.Match[str]) -> str:
-        try:
-            return chr(int(match.group(1) or match.group(2), 16))
-        except ValueError:
-            return match.group(0)
-
-    return _CODEPOINT.sub(decode, text)
+    return unescape_codepoints(text)
 
 
 def _names(node: Any) -> Iterator[str]:
@@ -64,32 +58,38 @@ def _parse_error(exc: Exception) -> str:
 
 
 def is_update(text: str) -> bool:
-    """True when ``text`` parses as SPARQL Update (used to explain a failed query parse)."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(_unescape_codepoints(text))
-    except Exception:  # pyparsing raises several exception types for bad input
-        return False
-    return True
+    """True when ``text`` reads as SPARQL Update (used to explain a failed query parse)."""
+    return shape(text).form in UPDATE_WORDS
 
 
-def check_query(text: str, policy: Settings | bool) -> None:
-    """Raise Refusal for a query the endpoint must not run (SERVICE while federation is off).
+def check_shape(text: str, max_depth: int = DEFAULT_MAX_DEPTH,
+                max_terms: int = DEFAULT_MAX_TERMS) -> None:
+    """Refuse (400) text nested deeper or with longer operator chains than the limits."""
+    found = shape(text)
+    if found.depth > max_depth:
+        raise Refusal(400, f"the query is nested {found.depth} levels deep; this endpoint "
+                           f"accepts at most {max_depth} (CUSTODIET_MAX_QUERY_DEPTH)")
+    if found.terms > max_terms:
+        raise Refusal(400, f"an expression of the query chains {found.terms} operators; this "
+                           f"endpoint accepts at most {max_terms} (CUSTODIET_MAX_QUERY_TERMS)")
+
+
+def check_query(text: str, policy: Settings | bool, max_depth: int | None = None,
+                max_terms: int | None = None) -> None:
+    """Raise Refusal for a query the endpoint must not run: too deep or too long a chain for
+    the engine (400), an update sent as a query (400), SERVICE while federation is off (403).
 
     ``policy`` is the settings, or directly whether federation is allowed."""
-    allowed = policy if isinstance(policy, bool) else policy.allow_federation
-    if allowed or not _SCREEN.search(text):
-        return
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        tree = parseQuery(_unescape_codepoints(text))
-    except Exception as exc:  # pyparsing raises several exception types for bad input
-        if is_update(text):
-            raise Refusal(400, UPDATE_ON_QUERY) from None
-        raise Refusal(400, f"SPARQL syntax error: {_parse_error(exc)}") from None
-    if "ServiceGraphPattern" in set(_names(tree)):
+    settings = policy if isinstance(policy, Settings) else None
+    allowed = settings.allow_federation if settings else bool(policy)
+    depth_limit = max_depth or (settings.max_query_depth if settings else DEFAULT_MAX_DEPTH)
+    terms_limit = max_terms or (settings.max_query_terms if settings else DEFAULT_MAX_TERMS)
+    found = shape(text)
+    if found.depth > depth_limit or found.terms > terms_limit:
+        check_shape(text, depth_limit, terms_limit)
+    if found.form in UPDATE_WORDS:
+        raise Refusal(400, UPDATE_ON_QUERY)
+    if found.service and not allowed:
         raise Refusal(
             403,
             "SERVICE (federated query) is disabled on this endpoint; an operator can enable it "
@@ -106,6 +106,10 @@ def check_update(text: str, policy: Settings | bool) -> Refusal:
     """
     from rdflib.plugins.sparql.parser import parseUpdate
 
+    try:
+        check_shape(text)
+    except Refusal as refusal:
+        return refusal
     try:
         tree = parseUpdate(_unescape_codepoints(text))
     except Exception as exc:  # pyparsing raises several exception types for bad input

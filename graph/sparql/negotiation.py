@@ -52,13 +52,14 @@ GRAPHS = Offers(
     types=(TURTLE, NTRIPLES, RDFXML, JSONLD),
     aliases={
         "application/x-turtle": TURTLE,
-        "text/n3": TURTLE,
+        "text/n3": TURTLE,  # Turtle is a subset of N3: what N3 clients read
+        "text/rdf+n3": TURTLE,
         "text/plain": NTRIPLES,
         "application/xml": RDFXML,
         "text/xml": RDFXML,
         "application/json": JSONLD,
     },
-    names={"ttl": TURTLE, "turtle": TURTLE, "nt": NTRIPLES, "ntriples": NTRIPLES,
+    names={"ttl": TURTLE, "turtle": TURTLE, "n3": TURTLE, "nt": NTRIPLES, "ntriples": NTRIPLES,
            "n-triples": NTRIPLES, "rdf": RDFXML, "rdfxml": RDFXML, "xml": RDFXML,
            "jsonld": JSONLD, "json-ld": JSONLD, "json": JSONLD},
 )
@@ -68,6 +69,12 @@ PAGES = Offers(
     aliases={"application/xhtml+xml": HTML, **GRAPHS.aliases},
     names={"html": HTML, **GRAPHS.names},
 )
+
+
+# A graph query asked for in a results-only format answers in the graph format closest to it
+# (JSON -> JSON-LD, XML -> RDF/XML) instead of 406: SPARQLWrapper and rdflib's SPARQLStore ask
+# for one format for every query form, and read the answer by its Content-Type.
+GRAPH_FALLBACK = {JSON_RESULTS: JSONLD, XML_RESULTS: RDFXML, CSV: TURTLE, TSV: TURTLE}
 
 
 def parse_accept(header: str) -> list[tuple[str, float]]:

@@ -5,16 +5,27 @@ run in child processes (graph.sparql.worker). A request takes an idle worker, se
 the worker's stdin and awaits the answer on its stdout with asyncio; if the answer is late the
 worker is killed and a fresh one started in the background, so one runaway query costs one
 worker for at most ``query_timeout`` seconds while the others keep serving.
+
+Slow queries give their seat back: once a job has run ``slow_query_seconds`` an extra worker is
+started (at most ``max_slow_queries`` of them), so two slow queries on a two-worker pool do not
+make every quick query wait for them; the extra workers stop when the pool is idle enough.
+
+A worker that dies (the engine segfaulting, or aborting on the memory cap) fails only the job
+it ran; the death is logged with the job's hash and the worker's last lines on stderr.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import hashlib
 import logging
 import os
 import pickle
+import signal
 import sys
+import time
 
 from graph.settings import Settings
 from graph.sparql.worker import HEADER
@@ -31,20 +42,34 @@ class PoolBusy(RuntimeError):
 
 
 class WorkerDied(RuntimeError):
-    """The worker exited while running a job (for instance killed by the OS for memory)."""
+    """The worker exited while running a job (the engine crashed, or hit the memory cap)."""
+
+    def __init__(self, message: str, status: int = 500) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def job_hash(job: object) -> str:
+    """A short, stable name for a job in logs (the query text itself may be large or private)."""
+    text = getattr(job, "sparql", None) or getattr(job, "text", None) or repr(job)
+    return hashlib.sha256(str(text).encode()).hexdigest()[:12]
 
 
 class Worker:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
+        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=5)
+        self._reader: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(cls, settings_json: bytes) -> Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "graph.sparql.worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         worker = cls(process)
+        worker._reader = asyncio.get_running_loop().create_task(worker._read_stderr())
         try:
             await worker._send(settings_json)
             ready = await worker._receive()
@@ -55,6 +80,14 @@ class Worker:
             worker.kill()
             raise WorkerDied(f"worker answered {ready!r} instead of 'ready'")
         return worker
+
+    async def _read_stderr(self) -> None:
+        """Forward the worker's stderr to the log, keeping its last lines for a death report."""
+        assert self.process.stderr is not None
+        while line := await self.process.stderr.readline():
+            text = line.decode("utf-8", "replace").rstrip()
+            self.stderr_tail.append(text)
+            log.warning("query worker %s: %s", self.process.pid, text)
 
     async def _send(self, data: bytes) -> None:
         assert self.process.stdin is not None
@@ -74,22 +107,47 @@ class Worker:
         await self._send(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
         return await self._receive()
 
+    async def death(self, memory_mb: int) -> WorkerDied:
+        """Why the worker exited, as the error its job answers with."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(2):
+                await self.process.wait()
+                if self._reader is not None:
+                    await self._reader
+        code = self.process.returncode
+        tail = " ".join(self.stderr_tail)
+        if "memory allocation" in tail or "MemoryError" in tail or (
+                code == -signal.SIGABRT and memory_mb > 0):
+            return WorkerDied(f"the query needed more memory than the limit of {memory_mb} MB "
+                              "per query (CUSTODIET_QUERY_MEMORY_MB) and was stopped", 507)
+        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else \
+            f"exit status {code}"
+        return WorkerDied(f"the query engine crashed on this query ({how}); the query was not "
+                          "run to the end, and other queries were not affected")
+
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
 
 
 class QueryPool:
-    def __init__(self, settings: Settings, size: int | None = None) -> None:
+    def __init__(self, settings: Settings, size: int | None = None,
+                 name: str = "queries") -> None:
         self.settings = settings
+        self.name = name
         self.size = size or settings.query_workers or max(2, os.cpu_count() or 2)
         self.timeout = settings.query_timeout
+        self.slow_after = settings.slow_query_seconds
+        self.max_slow = settings.max_slow_queries or self.size
         self._settings_json = settings.model_dump_json().encode()
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._workers: set[Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
+        self._extra = 0  # workers started for slow queries, on top of ``size``
+        self.slow = 0  # jobs running past slow_after right now
         self.replaced = 0  # workers killed and replaced so far (reported by /health)
+        self.crashed = 0  # workers that died running a job
 
     @property
     def busy(self) -> int:
@@ -112,32 +170,86 @@ class QueryPool:
                 worker = await self._idle.get()
         except TimeoutError:
             raise PoolBusy("every query worker is busy; try again shortly") from None
+        started = time.monotonic()
+        call = asyncio.ensure_future(worker.call(job))
+        marked_slow = False
         try:
-            async with asyncio.timeout(self.timeout):
-                result = await worker.call(job)
-        except TimeoutError:
-            self._retire(worker)
-            raise QueryTimeout(
-                f"the query ran longer than the limit of {self.timeout:g} s and was stopped"
-            ) from None
-        except BaseException:  # died, or the request was cancelled mid-answer
-            self._retire(worker)
+            done, _ = await asyncio.wait({call}, timeout=min(self.slow_after, self.timeout))
+            if not done:
+                marked_slow = self._mark_slow()
+                remaining = self.timeout - (time.monotonic() - started)
+                done, _ = await asyncio.wait({call}, timeout=max(0.0, remaining))
+            if not done:
+                call.cancel()
+                self._retire(worker)
+                log.warning("%s: query %s stopped at the time limit of %g s", self.name,
+                            job_hash(job), self.timeout)
+                raise QueryTimeout(
+                    f"the query ran longer than the limit of {self.timeout:g} s and was stopped")
+            try:
+                result = call.result()
+            except WorkerDied:
+                died = await worker.death(self.settings.query_memory_mb)
+                self.crashed += 1
+                self._retire(worker)
+                log.error("%s: query %s: worker %s died: %s", self.name, job_hash(job),
+                          worker.process.pid, died)
+                raise died from None
+        except BaseException:
+            if not call.done():  # the request was cancelled mid-answer
+                call.cancel()
+                self._retire(worker)
             raise
-        self._idle.put_nowait(worker)
+        finally:
+            if marked_slow:
+                self.slow -= 1
+        self._give_back(worker)
         return result
+
+    def _mark_slow(self) -> bool:
+        """Count a job as slow and, within max_slow, start a worker to take its seat."""
+        if self.slow >= self.max_slow or self._closing:
+            return False
+        self.slow += 1
+        if self._extra < self.max_slow:
+            self._extra += 1
+            self._spawn()
+        return True
+
+    def _give_back(self, worker: Worker) -> None:
+        """Back to the idle queue, unless the pool is above its size with no slow job left
+        to make up for: then the extra worker stops."""
+        if self._extra > self.slow and len(self._workers) > self.size:
+            self._extra -= 1
+            self._workers.discard(worker)
+            self._stop(worker)
+            return
+        self._idle.put_nowait(worker)
+
+    def _stop(self, worker: Worker) -> None:
+        if worker.process.stdin is not None:
+            worker.process.stdin.close()  # EOF ends it once it is done
 
     def _retire(self, worker: Worker) -> None:
         worker.kill()
         self._workers.discard(worker)
         self.replaced += 1
-        if not self._closing:
-            task = asyncio.get_running_loop().create_task(self._replace(worker))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if self._extra > self.slow and len(self._workers) >= self.size:
+            self._extra -= 1  # an extra worker died or was killed: no replacement needed
+            return
+        self._spawn(after=worker)
 
-    async def _replace(self, old: Worker) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            await old.process.wait()
+    def _spawn(self, after: Worker | None = None) -> None:
+        if self._closing:
+            return
+        task = asyncio.get_running_loop().create_task(self._replace(after))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _replace(self, old: Worker | None) -> None:
+        if old is not None:
+            with contextlib.suppress(ProcessLookupError):
+                await old.process.wait()
         delay = 0.1
         while not self._closing:
             try:
@@ -159,8 +271,7 @@ class QueryPool:
         for task in list(self._tasks):
             task.cancel()
         for worker in list(self._workers):
-            if worker.process.stdin is not None:
-                worker.process.stdin.close()
+            self._stop(worker)
         for worker in list(self._workers):
             try:
                 async with asyncio.timeout(2):

@@ -5,6 +5,11 @@ kill. The protocol is length-prefixed pickles on stdin/stdout (stdout is moved a
 stray print cannot corrupt it): the first frame is the settings as JSON, the worker answers
 ``"ready"``, then each frame is a job and each answer its result. EOF on stdin, or the server
 process going away, ends the worker.
+
+Before answering ``"ready"`` the worker caps its own address space (RLIMIT_AS) at what it uses
+once warmed up plus ``query_memory_mb``: a query that needs more fails alone (Python raises
+MemoryError; the engine's Rust allocator aborts the process, which the pool reports as 507),
+instead of pushing the machine into swap or the OOM killer's choice of victim.
 """
 
 from __future__ import annotations
@@ -48,9 +53,46 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+def address_space() -> int:
+    """This process's virtual memory size in bytes (Linux), 0 where unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def cap_memory(megabytes: int) -> None:
+    """Limit the address space to the current size plus ``megabytes`` (no-op if unsupported)."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return
+    base = address_space()
+    if base:
+        limit = base + megabytes * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def main() -> None:
     from graph.settings import Settings
-    from graph.sparql.execute import JobResult, QueryJob, UpdateJob, error, make_executor, run_job
+    from graph.sparql.execute import (
+        JobResult,
+        QueryJob,
+        UpdateJob,
+        error,
+        make_executor,
+        out_of_memory,
+        run_job,
+    )
 
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(1), "wb")
@@ -61,6 +103,8 @@ def main() -> None:
         return
     settings = Settings(**json.loads(first))
     executor = make_executor(settings)
+    run_job(executor, QueryJob("ASK {}"))  # opens the store and warms the engine up
+    cap_memory(settings.query_memory_mb)
     write_frame(answers, pickle.dumps("ready"))
     while (frame := read_frame(requests)) is not None:
         job = pickle.loads(frame)
@@ -72,6 +116,8 @@ def main() -> None:
                 result = executor.build_info()
             else:
                 result = error(500, f"unknown job {job!r}")
+        except MemoryError:
+            result = out_of_memory(settings.query_memory_mb)
         except Exception as exc:  # a worker must answer every job, whatever went wrong
             result = error(500, f"query failed: {type(exc).__name__}: {exc}")
         write_frame(answers, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
