@@ -41,7 +41,7 @@ class BuildOutput:
     nquads: str
     build_id: str
     counts: dict[str, int]
-    search: SearchSink | None = None
+    inputs: tuple[tuple[Path, str | Reader], ...] = ()  # what it was read from, to publish it
 
 
 @dataclass
@@ -56,6 +56,7 @@ class BuildResult:
     search: SearchSink | None = None
     shacl: bool = False  # whether SHACL ran (the summary then counts shape violations)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    inputs: tuple[tuple[Path, str | Reader], ...] = ()
 
     @property
     def report(self) -> Report:
@@ -79,7 +80,7 @@ class BuildResult:
         if not self.ok or self.nquads is None:
             return None
         build_id = hashlib.sha256(self.nquads.encode()).hexdigest()[:16]
-        return BuildOutput(self.nquads, build_id, dict(self.outcome.counts), self.search)
+        return BuildOutput(self.nquads, build_id, dict(self.outcome.counts), self.inputs)
 
     def summary(self) -> str:
         return self.outcome.summary(len(self.violations) if self.shacl else None)
@@ -110,7 +111,8 @@ def run(inputs: Sequence[tuple[Path, str | Reader]], settings: Settings | None =
         sinks.extend(extra_sinks)
         outcome = validate(resolved, vocab, settings.source_root, sinks=sinks, progress=progress)
         result = BuildResult(outcome, ledger=ledger.ledger if ledger and outcome.ok else None,
-                             search=search, shacl=shacl, timings={"validate": outcome.seconds})
+                             search=search, shacl=shacl, timings={"validate": outcome.seconds},
+                             inputs=tuple(inputs))
         if nquads is None or nquads.build_id is None or not outcome.ok:
             return result
         outcome.counts["quads"] = nquads.lines
