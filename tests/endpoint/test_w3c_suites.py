@@ -80,7 +80,7 @@ def syntax_tests() -> list[tuple[str, str, bool]]:
     for folder in SYNTAX:
         if not folder.is_dir():
             continue
-        for row in manifest(folder).query(
+        for row in manifest(folder).query(  # type: ignore[union-attr]
                 f"SELECT ?t ?type ?file WHERE {{ ?t a ?type ; <{MF}action> ?file "
                 f"FILTER(CONTAINS(STR(?type), 'SyntaxTest')) }}"):
             kind = str(row["type"].value)  # type: ignore[index]
@@ -166,8 +166,9 @@ def test_w3c_protocol(test: str, w3c_server: str) -> None:
             response = httpx.request(str(request["method"]), w3c_server + path,
                                      headers=request["headers"],  # type: ignore[arg-type]
                                      content=str(body).encode("latin-1"), timeout=30)
-        assert str(response.status_code)[0] in request["statuses"], (test, response.status_code,
-                                                                     response.text[:300])
+        statuses: set[str] = request["statuses"]  # type: ignore[assignment]
+        assert str(response.status_code)[0] in statuses, (test, response.status_code,
+                                                          response.text[:300])
         if response.status_code >= 300:
             continue
         if request.get("expectedBoolean") is not None:
