@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> None:
                            f"{imp['ledger_mb']:.0f} MB"]])
         + "\n\nResolution (`graph.resolve.Matcher`): names (half with a true match, spelt with "
         "OCR slips, dropped letters, upper case or legal forms) against an index of vendor "
-        "entities; blocking on the two rarest tokens and the whole name, then scoring.\n\n"
+        "entities; blocking on the whole name, the two rarest tokens and pairs of the three "
+        "rarest, a C-speed prefilter (25 best per name), then scoring.\n\n"
         + markdown_table(["names", "entities", "index built", "matching", "names/s",
                           "pairs listed", "true match among candidates"],
                          [[f"{res['names']:,}", f"{res['entities']:,}", f"{res['index_s']:.1f} s",
