@@ -91,9 +91,14 @@ def post(path: str, host: str, query: str) -> bytes:
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-async def client(url: str, requests: list[bytes], offset: int, until: float, cell: Cell) -> None:
+async def client(url: str, requests: list[bytes], number: int, until: float, cell: Cell,
+                 offset: int) -> None:
+    """One client; client ``number`` connects from its own loopback address
+    (127.0.0.2, .3 ...), so the endpoint's per-client limits see N clients, as they would."""
     parsed = urlparse(url)
-    reader, writer = await asyncio.open_connection(parsed.hostname, parsed.port)
+    source = f"127.0.0.{2 + number % 250}"
+    reader, writer = await asyncio.open_connection(parsed.hostname, parsed.port,
+                                                   local_addr=(source, 0))
     index = offset
     try:
         while time.perf_counter() < until:
@@ -115,10 +120,10 @@ async def measure(url: str, queries: list[str], clients: int, duration: float, c
     requests = [post(parsed.path, parsed.netloc, q) for q in queries]
     warm = Cell(cell.server, cell.query, clients)
     until = time.perf_counter() + min(0.5, duration / 4)
-    await asyncio.gather(*(client(url, requests, i, until, warm) for i in range(clients)))
+    await asyncio.gather(*(client(url, requests, i, until, warm, i) for i in range(clients)))
     started = time.perf_counter()
     until = started + duration
-    await asyncio.gather(*(client(url, requests, i * 7, until, cell) for i in range(clients)))
+    await asyncio.gather(*(client(url, requests, i, until, cell, i * 7) for i in range(clients)))
     cell.seconds += time.perf_counter() - started
 
 
@@ -238,6 +243,7 @@ def main() -> None:
                         help="slices per cell, alternating between the servers")
     parser.add_argument("--no-oxigraph", action="store_true", help="skip the yardstick server")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
+    parser.add_argument("--queries", default="", help="comma-separated subset: profile,2-hop,ask")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
     cells: list[Cell] = []
@@ -245,6 +251,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="custodiet-load-") as tmp, ExitStack() as stack:
         settings, dataset = build_store(Path(tmp))
         queries = workload(settings)
+        if args.queries:
+            wanted = {"ask" if q == "ask" else q for q in args.queries.split(",")}
+            queries = {k: v for k, v in queries.items()
+                       if k in wanted or (k == OVERHEAD and "ask" in wanted)}
         urls = {"custodiet serve": stack.enter_context(custodiet_server(settings, args.workers))}
         if not args.no_oxigraph:
             yardstick = stack.enter_context(oxigraph_server(settings))

@@ -10,6 +10,9 @@ Slow queries give their seat back: once a job has run ``slow_query_seconds`` an 
 started (at most ``max_slow_queries`` of them), so two slow queries on a two-worker pool do not
 make every quick query wait for them; the extra workers stop when the pool is idle enough.
 
+A slow query's worker also runs at a lower CPU priority (nice 15) until it answers: on a
+two-core machine, two slow queries would otherwise halve everyone else's speed.
+
 A worker that dies (the engine segfaulting, or aborting on the memory cap) fails only the job
 it ran; the death is logged with the job's hash and the worker's last lines on stderr.
 """
@@ -129,6 +132,27 @@ class Worker:
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
 
+    demoted = False
+
+    def demote(self) -> None:
+        """Lower a slow query's CPU priority, so on a small machine the quick queries and pages
+        of other clients get the cores first (the slow one still runs, in the gaps)."""
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, SLOW_NICENESS)
+            self.demoted = True
+
+    def promote(self) -> bool:
+        """Back to normal priority; False when the OS does not let this process do it."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 0)
+        except (OSError, AttributeError):
+            return False
+        self.demoted = False
+        return True
+
+
+SLOW_NICENESS = 15
+
 
 class QueryPool:
     def __init__(self, settings: Settings, size: int | None = None,
@@ -177,6 +201,7 @@ class QueryPool:
             done, _ = await asyncio.wait({call}, timeout=min(self.slow_after, self.timeout))
             if not done:
                 marked_slow = self._mark_slow()
+                worker.demote()
                 remaining = self.timeout - (time.monotonic() - started)
                 done, _ = await asyncio.wait({call}, timeout=max(0.0, remaining))
             if not done:
@@ -203,7 +228,10 @@ class QueryPool:
         finally:
             if marked_slow:
                 self.slow -= 1
-        self._give_back(worker)
+        if worker.demoted and not worker.promote():
+            self._retire(worker)  # cannot lower its niceness again without privileges
+        else:
+            self._give_back(worker)
         return result
 
     def _mark_slow(self) -> bool:
