@@ -160,7 +160,7 @@ def commit_import(result: ImportResult, name: str, conversion: Conversion, sourc
                      "claims": len(merged.claims)}
     # resolution against everything else the ledger holds
     log = DecisionLog(decisions_path(data_dir))
-    judged = set(log.current())
+    judged = {d.pair for d in log.history}  # an undone automatic merge is not made again
     matcher = Matcher(_entity_infos(data_dir, exclude=name))
     for data in merged.entities.values():
         info = EntityInfo.from_record(data, name)

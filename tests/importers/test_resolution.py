@@ -87,3 +87,14 @@ def test_quality_on_labelled_pairs(cli: Cli, data_dir: Path) -> None:
                          review.split("precision ")[1].split(" (")[0].split(", recall "))
     assert precision >= 0.8 and recall >= 0.8, review
     assert "precision 1.00" in auto  # automatic merges are never wrong on this list
+
+
+def test_undone_automatic_merge_is_not_redone(cli: Cli, data_dir: Path) -> None:
+    args = ("import", "table", FIXTURES / "contracts.csv", "--mapping",
+            FIXTURES / "contracts.yaml", "--data-dir", data_dir)
+    assert "merged flock into flock-safety" in cli(*args).output
+    assert cli("dedupe", "undo", "flock", "flock-safety", "--data-dir", data_dir).exit_code == 0
+    assert "flock" in {e["id"] for e in _ledger(data_dir)["entities"]}
+    again = cli(*args)
+    assert again.exit_code == 0 and "merged flock" not in again.output
+    assert "flock" in {e["id"] for e in _ledger(data_dir)["entities"]}
