@@ -138,6 +138,10 @@ class Matcher:
             tokens = sorted((t for t in set(norm.split()) if len(t) > 1 or norm == t),
                             key=lambda t: (self.df.get(t, 0), t))
             keys.update(skeleton(t)[:6] for t in tokens[:2])
+            if (acronym := initials(norm)) is not None:
+                keys.add("^" + acronym)
+            elif " " not in norm and 3 <= len(norm) <= 6:
+                keys.add("^" + norm)
             rare = [skeleton(t)[:4] for t in tokens[:3]]
             keys.update("&".join(sorted((a, b))) for i, a in enumerate(rare)
                         for b in rare[i + 1:])
@@ -191,6 +195,9 @@ class Matcher:
             return None
         score, why = self.name_score(a.norms, b.norms)
         reasons = [why] if why else []
+        if score < 80 and _acronym_of(a.norms, b.norms):
+            score = 80.0
+            reasons.append("one name is the other's initials")
         shared = a.strong_ids() & b.strong_ids()
         if shared:
             score = max(score, 99.0)
@@ -238,6 +245,23 @@ class Matcher:
             for cand in self.candidates_for(entity):
                 seen.setdefault(cand.pair, cand)
         return sorted(seen.values(), key=lambda c: (-c.score, c.pair))
+
+
+def initials(norm: str) -> str | None:
+    """"royal canadian mounted police" -> "rcmp" (names of three words or more)."""
+    tokens = norm.split()
+    return "".join(t[0] for t in tokens) if len(tokens) >= 3 else None
+
+
+def _acronym_of(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether a name of one side is the initials of a name of the other."""
+    a, b = list(a), list(b)
+
+    def short(names: list[str]) -> set[str]:
+        return {n for n in names if " " not in n and 3 <= len(n) <= 6}
+
+    return (any(initials(n) in short(b) for n in a)
+            or any(initials(n) in short(a) for n in b))
 
 
 def _contained(a: Iterable[str], b: Iterable[str]) -> bool:
