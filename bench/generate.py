@@ -21,7 +21,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pycountry
 
@@ -319,12 +319,13 @@ CSV_COLUMNS = {
     "entities": ["id", "types", "name.en", "name.fr", "aliases", "country", "founded",
                  "identifiers.wikidata", "website", "description.en", "description.fr"],
     "sources": ["id", "kind", "title", "publisher", "author", "published", "language", "url",
-                "archive", "sha256", "cites", "reliability"],
+                "archive", "sha256", "cites", "reliability", "copy_of", "publisher_reason"],
     "claims": ["id", "subject", "predicate", "object", "value", "date", "start", "end", "amount",
                "currency", "status", "kind", "role", "note.en", "note.fr", "confidence",
-               "disputes"],
+               "disputes", "published", "recorded", "follows", "stage", "outcome", "round"],
+    "redirects": ["id", "to", "aliases", "reason"],
 }
-SECTION_OF = {"entity": "entities", "source": "sources", "claim": "claims"}
+SECTION_OF = {"entity": "entities", "source": "sources", "claim": "claims", "redirect": "redirects"}
 LOCATOR_FIELDS = ("paragraph", "line", "page", "section", "chars.0", "chars.1")
 
 
@@ -361,22 +362,30 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 def write_csv(records: Iterator[tuple[str, dict[str, Any]]], folder: Path, max_refs: int = 5
               ) -> int:
-    """``entities.csv``, ``sources.csv`` and ``claims.csv`` in ``folder`` (the CSV bulk format)."""
+    """``entities.csv``, ``sources.csv``, ``claims.csv`` and ``redirects.csv`` in ``folder``
+    (the CSV bulk format)."""
     folder.mkdir(parents=True, exist_ok=True)
     columns = dict(CSV_COLUMNS)
     columns["claims"] = columns["claims"] + [
         f"refs.{i}.{part}" for i in range(max_refs) for part in
-        ("source", *(f"locator.{f}" for f in LOCATOR_FIELDS))]
-    files = {name: (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
-             for name in columns}
-    writers = {name: csv.DictWriter(f, fieldnames=columns[name], lineterminator="\n")
-               for name, f in files.items()}
-    for writer in writers.values():
-        writer.writeheader()
+        ("source", "stance", *(f"locator.{f}" for f in LOCATOR_FIELDS))]
+    files: dict[str, IO[str]] = {}
+    writers: dict[str, csv.DictWriter[str]] = {}
+
+    def writer(name: str) -> csv.DictWriter[str]:
+        if name not in writers:  # redirects.csv only when there are redirects
+            files[name] = (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
+            writers[name] = csv.DictWriter(files[name], fieldnames=columns[name],
+                                           lineterminator="\n")
+            writers[name].writeheader()
+        return writers[name]
+
+    for name in ("entities", "sources", "claims"):
+        writer(name)
     count = 0
     try:
         for kind, record in records:
-            writers[SECTION_OF[kind]].writerow(flatten(record))
+            writer(SECTION_OF[kind]).writerow(flatten(record))
             count += 1
     finally:
         for f in files.values():

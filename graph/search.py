@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from graph.ledger.model import Claim, Entity, Known, Source
+from graph.ledger.model import Claim, Entity, Known, Redirect, Source
 from graph.settings import Settings, get_settings
 from graph.store import Store, open_store
 from graph.vocabulary import ONT, RDFS, SKOS
@@ -241,6 +241,10 @@ class SearchSink:
 
     def claim(self, cid: str, claim: Claim, known: Known) -> None:
         pass
+
+    def redirect(self, redirect: Redirect) -> None:
+        """A merged record's names find the entity it was merged into."""
+        self.texts.extend((redirect.to, alias, "") for alias in redirect.aliases)
 
     def abandon(self) -> None:
         self.valid = False

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 
-KIND = {"entities": "entity", "sources": "source", "claims": "claim"}
+KIND = {"entities": "entity", "sources": "source", "claims": "claim", "redirects": "redirect"}
 Path_ = tuple[str | int, ...]
 Place = tuple[int, int]  # 1-based (line, col)
 

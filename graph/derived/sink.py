@@ -19,7 +19,7 @@ from typing import IO, Any
 from graph.evidence import contradictions, lifecycle
 from graph.evidence.summary import case_statuses, claim_evidence, hidden_at
 from graph.ledger.dates import PartialDate
-from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, Source
+from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, Redirect, Source
 from graph.ledger.urls import host
 from graph.settings import Settings
 from graph.vocabulary import Vocabulary
@@ -123,6 +123,9 @@ class DerivedSink:
             (s.publisher_reason or "") if unknown else None, _day(s.published),
             _precision(s.published), s.language, s.url, host(s.url) if s.url else None,
             s.copy_of, s.reliability, s.sha256, s.archive, " ".join(s.cites) or None])
+
+    def redirect(self, redirect: Redirect) -> None:
+        """Merged ids live in the RDF (owl:sameAs) and the search index; no listing shows them."""
 
     def claim(self, cid: str, claim: Claim, known: Known) -> None:
         if not self.valid:

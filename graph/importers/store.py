@@ -28,9 +28,11 @@ class Records:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    redirects: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def by_kind(self, kind: str) -> dict[str, dict[str, Any]]:
-        return {"entity": self.entities, "source": self.sources, "claim": self.claims}[kind]
+        return {"entity": self.entities, "source": self.sources, "claim": self.claims,
+                "redirect": self.redirects}[kind]
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for kind in KINDS:
@@ -64,7 +66,7 @@ def decisions_path(data_dir: Path) -> Path:
 
 
 def redirects_path(data_dir: Path) -> Path:
-    return data_dir / "resolution" / "redirects.nt"
+    return data_dir / "resolution" / "redirects.yaml"
 
 
 def import_names(data_dir: Path) -> list[str]:

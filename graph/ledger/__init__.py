@@ -4,12 +4,22 @@ Layer rule: this package knows the vocabulary and nothing above it (no RDF, stor
 faces); valid records leave it only through the sinks the caller hands to the validator.
 """
 
-from graph.ledger.model import Claim, Entity, Known, Ledger, Source, SourceFacts, claim_id
+from graph.ledger.model import (
+    Claim,
+    Entity,
+    Known,
+    Ledger,
+    Redirect,
+    Source,
+    SourceFacts,
+    claim_id,
+)
 from graph.ledger.read_bulk import BulkReader
 from graph.ledger.read_yaml import YamlReader
 from graph.ledger.validator import LedgerSink, Outcome, Sink, Validator, validate
 
 __all__ = [
-    "BulkReader", "Claim", "Entity", "Known", "Ledger", "LedgerSink", "Outcome", "Sink", "Source",
+    "BulkReader", "Claim", "Entity", "Known", "Ledger", "LedgerSink", "Outcome", "Redirect", "Sink",
+    "Source",
     "SourceFacts", "Validator", "YamlReader", "claim_id", "validate",
 ]

@@ -126,6 +126,17 @@ class Source(Record):
     reliability: str | None = None
 
 
+class Redirect(Record):
+    """An entity id that was merged into another (entity resolution, docs/import.md): the old
+    id keeps resolving, and the names the merged record carried stay searchable on the target.
+    Stored beside the data by the resolver, so curated records are never rewritten."""
+
+    id: Id  # the merged (old) id
+    to: Id  # the entity it now stands for
+    aliases: StrList = Field(default_factory=list)
+    reason: str | None = None
+
+
 class Claim(Record):
     id: Id | None = None
     subject: Id
@@ -223,6 +234,7 @@ class Ledger:
     entities: dict[str, Entity] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    redirects: dict[str, Redirect] = field(default_factory=dict)
 
 
 def claim_id(claim: Claim) -> str:

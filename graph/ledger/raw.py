@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from graph.diagnostics import Diagnostic
 from graph.ledger.positions import Where
 
-KINDS = {"entity": "entities", "source": "sources", "claim": "claims"}
+KINDS = {"entity": "entities", "source": "sources", "claim": "claims", "redirect": "redirects"}
 SECTIONS = {v: k for k, v in KINDS.items()}
 Progress = Callable[[int], None]  # called with the number of bytes just read
 

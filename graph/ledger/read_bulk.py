@@ -33,6 +33,7 @@ LIST_FIELDS = {
     name for model in (Entity, Source, Claim) for name, info in model.model_fields.items()
     if info.annotation == list[str]
 }
+CSV_FIELD_LIMIT = 131_072  # characters in one cell: the csv module's own default
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$")
 
@@ -186,6 +187,18 @@ class _Cursor:
 
 def _csv(shown: str, path: Path, stream: IO[bytes], diagnostics: list[Diagnostic],
          progress: Progress | None) -> Iterator[RawRecord]:
+    # The csv module's cell limit is one process-wide setting that libraries change on import
+    # (followthemoney raises it to 30 MB): a ledger's rule must not depend on what else was
+    # imported, so the reader sets the limit it documents while it reads, and puts it back.
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        yield from _csv_rows(shown, path, stream, diagnostics, progress)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_rows(shown: str, path: Path, stream: IO[bytes], diagnostics: list[Diagnostic],
+              progress: Progress | None) -> Iterator[RawRecord]:
     section = _csv_section(path)
     if section is None:
         diagnostics.append(Diagnostic(shown, 1, 1, "cannot tell which records this CSV holds",

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from graph.diagnostics import Diagnostic, Report, did_you_mean, nearest
 from graph.ledger import urls
-from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, Source, SourceFacts
+from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, Redirect, Source, SourceFacts
 from graph.ledger.positions import Where
 from graph.vocabulary import Vocabulary
 
@@ -285,3 +285,9 @@ def _check_lifecycle(cid: str, claim: Claim, where: Where, known: Known, vocab: 
                               f"date {claim.date}",
                               "date is when the decision was taken or the fact held; published "
                               "is when it was made public", severity="warning"))
+
+
+def check_redirect(redirect: Redirect, where: Where, known: Known, report: Report) -> None:
+    """A merged id points at an entity that exists (and not at another merged id)."""
+    if redirect.to not in known.entities:
+        report.add(_unknown(where, ["to"], "entity", redirect.to, known.entities))

@@ -32,6 +32,7 @@ from graph.ledger.model import (
     EntityFacts,
     Known,
     Ledger,
+    Redirect,
     Source,
     SourceFacts,
     claim_id,
@@ -41,6 +42,7 @@ from graph.ledger.raw import Progress, RawRecord, Reader
 from graph.ledger.rules import (
     check_claim,
     check_entity,
+    check_redirect,
     check_source,
     check_source_links,
     duplicate,
@@ -49,7 +51,8 @@ from graph.ledger.rules import (
 )
 from graph.vocabulary import Vocabulary
 
-MODELS: dict[str, type[BaseModel]] = {"entity": Entity, "source": Source, "claim": Claim}
+MODELS: dict[str, type[BaseModel]] = {"entity": Entity, "source": Source, "claim": Claim,
+                                      "redirect": Redirect}
 FUNDING_ROUND = "raised_funding"  # the predicate whose claims investor claims' `round:` names
 
 
@@ -61,6 +64,8 @@ class Sink(Protocol):
     def source(self, source: Source) -> None: ...
 
     def claim(self, cid: str, claim: Claim, known: Known) -> None: ...
+
+    def redirect(self, redirect: Redirect) -> None: ...
 
     def abandon(self) -> None: ...
 
@@ -84,6 +89,10 @@ class LedgerSink:
     def claim(self, cid: str, claim: Claim, known: Known) -> None:
         if self.ledger is not None:
             self.ledger.claims[cid] = claim
+
+    def redirect(self, redirect: Redirect) -> None:
+        if self.ledger is not None:
+            self.ledger.redirects[redirect.id] = redirect
 
     def abandon(self) -> None:
         self.ledger = None
@@ -134,6 +143,7 @@ class Validator:
     failed: bool = False
     waiting_sources: list[tuple[Source, Where]] = field(default_factory=list)
     waiting_claims: list[tuple[str, Claim, Where]] = field(default_factory=list)
+    waiting_redirects: list[tuple[Redirect, Where]] = field(default_factory=list)
 
     # -- reading -----------------------------------------------------------------------------
     def read(self, path: Path, reader: Reader, progress: Progress | None = None) -> None:
@@ -177,6 +187,8 @@ class Validator:
             self._source(record, raw, file)
         elif isinstance(record, Claim):
             self._claim(record, raw, file)
+        elif isinstance(record, Redirect):
+            self._redirect(record, raw, file)
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _add(self, diagnostic: Diagnostic) -> None:
@@ -274,6 +286,22 @@ class Validator:
             for sink in self.sinks:
                 sink.claim(cid, claim, self.known)
 
+    def _redirect(self, redirect: Redirect, raw: RawRecord, file: int) -> None:
+        if not self._register(redirect.id, raw, ["id"], file):
+            return
+        if redirect.to in self.known.entities:
+            self._emit_redirect(redirect, raw.where)
+        else:
+            self.waiting_redirects.append((redirect, raw.where))
+
+    def _emit_redirect(self, redirect: Redirect, where: Where) -> None:
+        before = len(self.report.items)
+        check_redirect(redirect, where, self.known, self.report)
+        self._since(before)
+        if not self.failed:
+            for sink in self.sinks:
+                sink.redirect(redirect)
+
     # -- end of input ------------------------------------------------------------------------
     def finish(self) -> None:
         """Check what waited for later records, warn about unused sources, close the sinks."""
@@ -289,6 +317,9 @@ class Validator:
             self._link_and_emit(source, where)
         for cid, claim, where in self.waiting_claims:
             self._check_and_emit(cid, claim, where)
+        for redirect, place in self.waiting_redirects:
+            self._emit_redirect(redirect, place)
+        self.waiting_redirects.clear()
         self.waiting_sources.clear()
         self.waiting_claims.clear()
         if not self.rejected:  # a rejected record may be the one that used the source

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from graph.evidence import contradictions, lifecycle
 from graph.evidence.summary import case_statuses, claim_evidence, hidden_at
-from graph.ledger.model import Claim, Entity, Known, Source
+from graph.ledger.model import Claim, Entity, Known, Redirect, Source
 from graph.namespaces import ONT, XSD
 from graph.rdf.nquads import NQuadsWriter, lit
 from graph.vocabulary import ONTOLOGY_PATH, Vocabulary
@@ -122,6 +122,9 @@ class NQuadsSink:
         if self.as_of is not None:
             out.append(f'<{self.base}> <{ONT}asOf> "{self.as_of.isoformat()}"^^<{XSD}date> .')
         return out
+
+    def redirect(self, redirect: Redirect) -> None:
+        self._add(self.writer.redirect(redirect))
 
     def abandon(self) -> None:
         if self.file is not None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from graph.evidence.summary import claim_evidence
 from graph.ledger.dates import PartialDate
-from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, LangText, Source
+from graph.ledger.model import UNKNOWN_PUBLISHER, Claim, Entity, Known, LangText, Redirect, Source
 from graph.ledger.urls import host
 from graph.namespaces import DCTERMS as DCT
 from graph.namespaces import ONT, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
@@ -134,6 +134,14 @@ class NQuadsWriter:
         out += [f"{s} {p['cites']} <{self.src}{cited}> ." for cited in src.cites]
         if src.reliability:
             out.append(f"{s} {p['reliability']} {lit(src.reliability)} .")
+        return out
+
+    def redirect(self, redirect: Redirect) -> list[str]:
+        """A merged id: ``owl:sameAs`` and ``dcterms:isReplacedBy`` its target (the endpoint
+        answers the old IRI with a redirect), and the merged record's names on the target."""
+        old, new = f"<{self.ent}{redirect.id}>", f"<{self.ent}{redirect.to}>"
+        out = [f"{old} <{OWL}sameAs> {new} .", f"{old} <{DCT}isReplacedBy> {new} ."]
+        out += [f"{new} <{SKOS}altLabel> {lit(alias)} ." for alias in redirect.aliases]
         return out
 
     def claim(self, cid: str, claim: Claim, known: Known, as_of: dt.date | None = None

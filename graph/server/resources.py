@@ -6,6 +6,7 @@ escaped; pages carry a Content-Security-Policy that allows scripts from this ser
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
@@ -13,11 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from graph.named_queries import named_queries
-from graph.namespaces import ONT
+from graph.namespaces import DCTERMS, ONT
 from graph.rdf.iris import Iris
 from graph.server.endpoint import refusal_response, run_job
 from graph.server.linked_data import QUERIES, turtle_prefixes
@@ -106,6 +107,13 @@ async def _resource(request: Request, kind: str) -> Response:
     try:
         wanted = _page_type(request)
         iri = {"entity": iris.entity, "claim": iris.claim, "source": iris.source}[kind](ident)
+        if kind == "entity":
+            moved = await _replaced_by(request, iri)
+            if moved is not None:
+                local = iris.local_id(moved)
+                path = f"/entity/{local[1]}" if local else moved
+                query = f"?{request.url.query}" if request.url.query else ""
+                return RedirectResponse(path + query, status_code=301)
         query = QUERIES[kind](iri)
         graph_type = media.NTRIPLES if wanted == media.HTML else wanted
         result = await run_job(request.app.state.pages, QueryJob(
@@ -128,6 +136,18 @@ async def _resource(request: Request, kind: str) -> Response:
     view = getattr(pages, kind)(desc, iri)
     return page(request, f"{kind}.html", {"view": view, "truncated": result.truncated,
                                           "alternates": _alternates(request)})
+
+
+async def _replaced_by(request: Request, iri: str) -> str | None:
+    """The entity a merged id now stands for (``dcterms:isReplacedBy``, written from the
+    ledger's ``redirects:``), so links to merged ids keep working."""
+    job = QueryJob(f"SELECT ?to WHERE {{ <{iri}> <{DCTERMS}isReplacedBy> ?to }} LIMIT 1",
+                   results_type=media.JSON_RESULTS, max_rows=1)
+    result = await run_job(request.app.state.pages, job)
+    if result.status != 200 or not result.count:
+        return None
+    bindings = json.loads(result.body).get("results", {}).get("bindings", [])
+    return str(bindings[0]["to"]["value"]) if bindings else None
 
 
 def _alternates(request: Request) -> list[tuple[str, str]]:

@@ -160,3 +160,14 @@ def test_markup_in_sources_and_claims_is_escaped(federating_endpoint: str) -> No
         assert "<img" not in page and "<svg" not in page and "<script>" not in page
     claim = get(f"{federating_endpoint}/claim/hostile-claim", BROWSER).text
     assert "&lt;svg onload=alert(6)&gt;" in claim
+
+
+def test_a_merged_id_redirects_to_the_entity_it_was_merged_into(endpoint: str) -> None:
+    response = httpx.get(f"{endpoint}/entity/clearview-ai-inc", headers={"Accept": BROWSER},
+                         follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"].endswith("/entity/clearview-ai")
+    followed = httpx.get(f"{endpoint}/entity/clearview-ai-inc", params={"format": "ttl"},
+                         follow_redirects=True)
+    assert followed.status_code == 200
+    assert "Clearview Al Inc." in followed.text  # the merged record's name, kept as an alias

@@ -16,7 +16,7 @@ from graph.settings import Settings
 from graph.store import BuildInfo, open_store
 
 Records = list[tuple[str, dict[str, Any]]]
-SECTION = {"entity": "entities", "source": "sources", "claim": "claims"}
+SECTION = {"entity": "entities", "source": "sources", "claim": "claims", "redirect": "redirects"}
 KIND = {v: k for k, v in SECTION.items()}
 
 
@@ -28,9 +28,10 @@ def yaml_records(path: Path) -> Records:
 
 
 def write_yaml(records: Iterable[tuple[str, dict[str, Any]]], path: Path) -> Path:
-    sections: dict[str, list[dict[str, Any]]] = {"entities": [], "sources": [], "claims": []}
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTION.values()}
     for kind, record in records:
         sections[SECTION[kind]].append(record)
+    sections = {name: items for name, items in sections.items() if items}
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
         YAML(typ="safe", pure=True).dump(sections, out)
