@@ -156,6 +156,7 @@ def virtuoso_server(folder: Path, buffers: int = 20_000, start_timeout: float = 
                     dirs: tuple[Path, ...] = (), execution_seconds: int = 0) -> Iterator[Virtuoso]:
     """Yield a running server on a fresh database in ``folder``; stopped on exit."""
     binary = require_virtuoso()
+    folder = folder.resolve()  # the server runs in it: relative paths would not resolve
     folder.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     while sql_port == http_port:
