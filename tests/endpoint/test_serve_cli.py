@@ -16,12 +16,12 @@ def test_serve_help_names_its_defaults() -> None:
 
 
 def test_serve_uses_settings_when_no_option(monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
-
+    from graph.server import http
     from graph.settings import get_settings
 
     seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(http, "serve", lambda app, settings, host, port, access_log=False:
+                        seen.update(host=host, port=port))
     monkeypatch.setenv("CUSTODIET_HOST", "127.0.0.2")
     monkeypatch.setenv("CUSTODIET_PORT", "8123")
     get_settings.cache_clear()
