@@ -51,6 +51,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "cases": {"claim": "VARCHAR", "case_id": "VARCHAR", "case_status": "VARCHAR"},
     "contradictions": {"claim": "VARCHAR", "other": "VARCHAR", "kind": "VARCHAR",
                        "detail": "VARCHAR"},
+    "redirects": {"id": "VARCHAR", "target": "VARCHAR", "aliases": "VARCHAR"},
 }
 
 
@@ -125,7 +126,9 @@ class DerivedSink:
             s.copy_of, s.reliability, s.sha256, s.archive, " ".join(s.cites) or None])
 
     def redirect(self, redirect: Redirect) -> None:
-        """Merged ids live in the RDF (owl:sameAs) and the search index; no listing shows them."""
+        """A merged id; its names join the target's aliases when the tables are built (the
+        target's row was written before redirects arrive)."""
+        self._row("redirects", [redirect.id, redirect.to, "\t".join(redirect.aliases) or None])
 
     def claim(self, cid: str, claim: Claim, known: Known) -> None:
         if not self.valid:

@@ -211,10 +211,16 @@ def publish(staging: Path, settings: Settings, build_id: str, as_of: dt.date | N
         con.execute("SET enable_progress_bar = false")
         try:
             con.execute("SET preserve_insertion_order = true")
-            for table in ("entities", "sources", "refs", "cases", "contradictions"):
+            for table in ("entities", "sources", "refs", "cases", "contradictions", "redirects"):
                 order = {"entities": "seq", "sources": "seq", "refs": "claim, idx"}.get(table)
                 con.execute(f"CREATE TABLE {table} AS SELECT * FROM {_csv(staging, table)}"
                             + (f" ORDER BY {order}" if order else ""))
+            # Names of merged records (ledger ``redirects:``) are aliases of their target, as in
+            # the RDF (skos:altLabel): appended to the target's row.
+            con.execute("""UPDATE entities SET aliases = concat_ws(chr(9), entities.aliases, r.names)
+                FROM (SELECT target, string_agg(aliases, chr(9) ORDER BY id) AS names
+                      FROM redirects WHERE aliases IS NOT NULL GROUP BY target) r
+                WHERE entities.id = r.target""")
             con.execute(f"CREATE TABLE claims_raw AS SELECT * FROM {_csv(staging, 'claims')}")
             con.execute(_LABELS)
             con.execute(SQL)

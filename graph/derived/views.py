@@ -257,10 +257,10 @@ def open_derived(settings: Settings | None = None, store: Store | None = None,
     path = database(root, build_id)
     with _lock:
         hit = _open.get(path)
+        if not path.is_file():  # pruned or removed: an open connection would serve stale rows
+            return None
         if hit is not None:
             return hit
-        if not path.is_file():
-            return None
         try:
             derived = Derived(path, build_id)
             if derived.meta().get("format") != str(FORMAT):
