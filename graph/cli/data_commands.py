@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from graph.cli.output import err, out
+from graph.cli.output import err, out, print_diagnostics
 from graph.cli.progress import input_size, progress_bar
 from graph.diagnostics import Report
 from graph.pipeline import READERS, BuildResult, run
@@ -32,13 +32,7 @@ Strict = Annotated[bool, typer.Option(help="Treat warnings as errors.")]
 
 
 def _print(result: BuildResult, limit: int) -> None:
-    items = result.report.sorted()
-    shown = items if limit <= 0 else items[:limit]
-    for diagnostic in shown:
-        out.print(diagnostic.format(), markup=False)
-    if len(items) > len(shown):
-        out.print(f"… and {len(items) - len(shown)} more (use --max-shown 0 to see all)",
-                  markup=False)
+    print_diagnostics(result.report.items, limit)
     for violation in result.violations:
         out.print(violation.format(), markup=False)
 

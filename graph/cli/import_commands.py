@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from graph.cli.output import err, out
-from graph.diagnostics import Diagnostic
+from graph.cli.output import err, out, print_diagnostics
 from graph.importers.service import (
     ImportResult,
     aliases_for_curated,
@@ -34,16 +33,6 @@ MaxShown = Annotated[int, typer.Option(help="Print at most this many diagnostics
 
 def _data_dir(data_dir: Path | None) -> Path:
     return data_dir or get_settings().data_dir
-
-
-def print_diagnostics(items: list[Diagnostic], limit: int) -> None:
-    items = sorted(set(items), key=lambda d: (d.file, d.line, d.col, d.message))
-    shown = items if limit <= 0 else items[:limit]
-    for diagnostic in shown:
-        out.print(diagnostic.format(), markup=False)
-    if len(items) > len(shown):
-        out.print(f"… and {len(items) - len(shown)} more (use --max-shown 0 to see all)",
-                  markup=False)
 
 
 def report_import(result: ImportResult, *, dry_run: bool, strict: bool, max_shown: int) -> None:

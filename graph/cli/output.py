@@ -9,6 +9,7 @@ import json
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from graph.diagnostics import Diagnostic
 from graph.store import Table
 
 err = Console(stderr=True, highlight=False)
@@ -32,3 +33,14 @@ def render_table(table: Table, fmt: str) -> str:
     with capture.capture() as cap:
         capture.print(pretty)
     return cap.get()
+
+
+def print_diagnostics(items: list[Diagnostic], limit: int) -> None:
+    """Diagnostics in file/line order, at most ``limit`` of them (0: all), then how many more."""
+    items = sorted(set(items), key=lambda d: (d.file, d.line, d.col, d.message))
+    shown = items if limit <= 0 else items[:limit]
+    for diagnostic in shown:
+        out.print(diagnostic.format(), markup=False)
+    if len(items) > len(shown):
+        out.print(f"… and {len(items) - len(shown)} more (use --max-shown 0 to see all)",
+                  markup=False)
