@@ -39,7 +39,10 @@ from graph.extract.review import (
 from graph.settings import ROOT, get_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-ReviewDir = Annotated[Path, typer.Option(help="Folder of the review files (one YAML per document).")]
+# Defaults are shown relative to the project, so the generated CLI reference (docs/cli.md) is the
+# same on every machine.
+ReviewDir = Annotated[Path, typer.Option(help="Folder of the review files (one YAML per document).",
+                                         show_default="review/")]
 ReviewArg = Annotated[str, typer.Argument(help="A review file, or the id of its source.")]
 By = Annotated[str | None, typer.Option("--by", help="Who decides (default: $CUSTODIET_REVIEWER or "
                                                       "the login name).")]
@@ -73,7 +76,8 @@ def extract(
     review_dir: ReviewDir = REVIEW_DIR,
     evaluate_gold: Annotated[bool, typer.Option(
         "--evaluate", help="Measure precision and recall on the gold files instead.")] = False,
-    gold: Annotated[Path, typer.Option(help="Folder of gold files, for --evaluate.")] = GOLD_DIR,
+    gold: Annotated[Path, typer.Option(help="Folder of gold files, for --evaluate.",
+                                       show_default="tests/extract/gold/")] = GOLD_DIR,
     write: Annotated[bool, typer.Option(
         help="With --evaluate, write the results into docs/extraction.md.")] = True,
 ) -> None:

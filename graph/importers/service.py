@@ -200,7 +200,9 @@ def commit_import(result: ImportResult, name: str, conversion: Conversion, sourc
 
 
 def _relative(path: Path, root: Path) -> str:
-    return os.path.relpath(path.resolve(), root.resolve())
+    """The file's path from the source root, as the user's folders name it: absolute but with
+    symbolic links kept (resolving them would record where a linked folder happens to live)."""
+    return os.path.relpath(os.path.abspath(path), os.path.abspath(root))
 
 
 def _unknown_columns(mapping: Mapping, where: Where, rows: list[Row], fmt: str
