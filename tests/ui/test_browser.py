@@ -170,7 +170,11 @@ def test_read_who_funded_it_with_amounts(browser: Browser) -> None:
     index = page.locator(".st-key-profile_index")
     index.get_by_role("link", name="Funding", exact=False).click()
     expect(page.get_by_role("heading", name=re.compile(r"^Funding \(\d+\)"))).to_be_in_viewport()
-    # The index stays on screen while scrolling, just under the toolbar.
+    # The index stays on screen while scrolling, just under the toolbar (asked until the smooth
+    # scroll has settled: measured mid-animation it can still be a few pixels above the top).
+    page.wait_for_function(
+        "() => { const r = document.querySelector('.st-key-profile_index')"
+        ".getBoundingClientRect(); return r.top >= 0 && r.top < 120; }", timeout=10_000)
     top = index.evaluate("e => e.getBoundingClientRect().top")
     assert 0 <= top < 120, top
     expect(browser.cell("Peter Thiel").first).to_be_attached()
