@@ -34,15 +34,19 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+def require_tool(path: str | None, reason: str, required_env: str) -> str:
+    """A system tool's path; without it, skip the test — or fail it when CI says the tool is
+    required (``required_env`` set), so a missing install step cannot pass as a skip."""
+    if path is None:
+        if os.environ.get(required_env, "") not in {"", "0"}:
+            pytest.fail(f"{reason}; {required_env} is set, so this is an error", pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
 def require_chromium() -> str:
     """Chromium's path; without one, skip the test (or fail it when a browser is required)."""
-    path = chromium_path()
-    if path is None:
-        if os.environ.get(REQUIRE_BROWSER_ENV, "") not in {"", "0"}:
-            pytest.fail(f"{NO_CHROMIUM}; {REQUIRE_BROWSER_ENV} is set, so this is an error",
-                        pytrace=False)
-        pytest.skip(NO_CHROMIUM)
-    return path
+    return require_tool(chromium_path(), NO_CHROMIUM, REQUIRE_BROWSER_ENV)
 
 
 @pytest.hookimpl(tryfirst=True)

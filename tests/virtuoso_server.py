@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.oxigraph_server import free_port
 
@@ -56,13 +55,9 @@ def isql_binary() -> str | None:
 
 def require_virtuoso() -> str:
     """The server binary's path; without one, skip (or fail when Virtuoso is required)."""
-    found = virtuoso_binary()
-    if found is None:
-        if os.environ.get(REQUIRE_VIRTUOSO_ENV, "") not in {"", "0"}:
-            pytest.fail(f"{NO_VIRTUOSO}; {REQUIRE_VIRTUOSO_ENV} is set, so this is an error",
-                        pytrace=False)
-        pytest.skip(NO_VIRTUOSO)
-    return found
+    from tests.conftest import require_tool
+
+    return require_tool(virtuoso_binary(), NO_VIRTUOSO, REQUIRE_VIRTUOSO_ENV)
 
 
 @dataclass(frozen=True)
