@@ -71,15 +71,31 @@ def parse_params(text: str, what: str) -> list[tuple[str, str]]:
 
 
 def one_format(values: list[str]) -> str | None:
-    """``format`` and ``output`` may repeat (SPARQLWrapper sends ``format=json&output=json``,
-    or a short name and a media type) as long as they all mean the same thing."""
-    if not values:
+    """The `format`/`output` parameters as one value for ``choose``, or None when none is given.
+
+    Clients repeat them: SPARQLWrapper sends ``format=json&output=json``, a short name next to a
+    media type (``format=tsv&format=text/tab-separated-values``), its Accept list as one value,
+    or an empty value where it has no media type (``format=json-ld&format=`` for a SELECT).
+    Empty values say nothing and are dropped; the rest must agree for each kind of answer
+    (``json`` and ``application/sparql-results+json`` both mean JSON results; ``json`` and
+    ``xml`` disagree). The answer lists the canonical media types they mean, results type
+    first, so a value known to only one kind keeps the other kind's fallback. A value neither
+    kind knows is returned alone, for ``choose`` to refuse by name."""
+    given = [v for v in values if v.strip()]
+    if not given:
         return None
-    meanings = {(media.RESULTS.from_format(v), media.GRAPHS.from_format(v)) for v in values}
-    if len(meanings) > 1:
+    results: set[str] = set()
+    graphs: set[str] = set()
+    for value in given:
+        result_type, graph_type = media.RESULTS.from_format(value), media.GRAPHS.from_format(value)
+        if result_type is None and graph_type is None:
+            return value
+        results.update([result_type] if result_type else [])
+        graphs.update([graph_type] if graph_type else [])
+    if len(results) > 1 or len(graphs) > 1:
         raise Refusal(400, "the `format`/`output` parameters disagree: "
-                           + ", ".join(repr(v) for v in values))
-    return values[0]
+                           + ", ".join(repr(v) for v in given))
+    return ",".join([*results, *graphs])
 
 
 def _decode(data: bytes, what: str) -> str:

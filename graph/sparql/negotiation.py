@@ -30,10 +30,15 @@ class Offers:
     names: dict[str, str]
 
     def from_format(self, value: str) -> str | None:
-        value = value.strip().lower()
-        if value in self.types:
-            return value
-        return self.names.get(value) or self.aliases.get(value)
+        """The canonical type a ``format`` value means: a short name, a media type, or a list of
+        media types (SPARQLWrapper sends its whole Accept list, ``application/ld+json,application/
+        x-json+ld``, as one value); the first item this kind of answer knows wins."""
+        for item in value.split(","):
+            name = item.split(";", 1)[0].strip().lower()
+            found = name if name in self.types else self.names.get(name) or self.aliases.get(name)
+            if found:
+                return found
+        return None
 
 
 RESULTS = Offers(
@@ -52,16 +57,20 @@ GRAPHS = Offers(
     types=(TURTLE, NTRIPLES, RDFXML, JSONLD),
     aliases={
         "application/x-turtle": TURTLE,
+        "application/turtle": TURTLE,
         "text/n3": TURTLE,  # Turtle is a subset of N3: what N3 clients read
         "text/rdf+n3": TURTLE,
+        "application/n3": TURTLE,
         "text/plain": NTRIPLES,
         "application/xml": RDFXML,
         "text/xml": RDFXML,
         "application/json": JSONLD,
+        "application/x-json+ld": JSONLD,
     },
+    # "rdf+xml" and "json-ld" are SPARQLWrapper's names (RDFXML, JSONLD), sent as `format`.
     names={"ttl": TURTLE, "turtle": TURTLE, "n3": TURTLE, "nt": NTRIPLES, "ntriples": NTRIPLES,
-           "n-triples": NTRIPLES, "rdf": RDFXML, "rdfxml": RDFXML, "xml": RDFXML,
-           "jsonld": JSONLD, "json-ld": JSONLD, "json": JSONLD},
+           "n-triples": NTRIPLES, "rdf": RDFXML, "rdfxml": RDFXML, "rdf+xml": RDFXML,
+           "xml": RDFXML, "jsonld": JSONLD, "json-ld": JSONLD, "json": JSONLD},
 )
 # Linked-data pages: HTML first so browsers and `*/*` get a page; RDF for everyone who asks.
 PAGES = Offers(
