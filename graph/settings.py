@@ -132,6 +132,12 @@ class Settings(BaseSettings):
     source_root: Path = Field(
         ROOT, description="Folder against which `archive:` paths of sources are resolved."
     )
+    build_workers: int = Field(
+        0,
+        description="Processes a build validates and writes with (0: one per CPU core; 1: in the "
+        "building process). Ledgers under 8 MB are always built in-process (start-up would cost "
+        "more than it saves).",
+    )
 
 
 @lru_cache(maxsize=1)
