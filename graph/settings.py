@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         1000, description="Open connections the endpoint accepts; more answer 503."
     )
+    result_cache_mb: int = Field(
+        64,
+        description="Memory for answers the endpoint keeps (MB): the same query on the same "
+        "build is answered again without running it; a new build starts afresh. Only the "
+        "embedded oxigraph backend (whose builds are known) uses it. 0: off.",
+    )
     host: str = Field("127.0.0.1", description="Address the SPARQL endpoint listens on.")
     port: int = Field(8000, description="Port of the SPARQL endpoint.")
     ui_port: int = Field(8501, description="Port of the Streamlit dashboard.")

@@ -28,6 +28,7 @@ from graph.server.limits import ClientLimits, client_of, retry_after_header
 from graph.server.protocol import read_request
 from graph.settings import Settings
 from graph.sparql import negotiation as media
+from graph.sparql.cache import ResultCache
 from graph.sparql.execute import JobResult, QueryJob, UpdateJob
 from graph.sparql.guard import Refusal
 from graph.sparql.pool import PoolBusy, QueryPool, QueryTimeout, WorkerDied, job_hash
@@ -43,8 +44,14 @@ def refusal_response(refusal: Refusal) -> Response:
                              headers=headers)
 
 
-async def run_job(pool: QueryPool, job: QueryJob | UpdateJob) -> JobResult:
-    """Run a job, turning pool failures into HTTP answers."""
+async def run_job(pool: QueryPool, job: QueryJob | UpdateJob,
+                  cache: ResultCache | None = None) -> JobResult:
+    """Run a job, turning pool failures into HTTP answers; with ``cache``, an answer the live
+    build gave before is returned without running the query again."""
+    if cache is not None and isinstance(job, QueryJob):
+        kept = cache.get(job)
+        if kept is not None:
+            return kept
     try:
         result = await pool.run(job)
     except QueryTimeout as exc:
@@ -57,6 +64,8 @@ async def run_job(pool: QueryPool, job: QueryJob | UpdateJob) -> JobResult:
     if result.status >= 500:
         log.warning("query %s answered %s: %s", job_hash(job), result.status,
                     result.body[:200].decode("utf-8", "replace").strip())
+    if cache is not None and isinstance(job, QueryJob):
+        cache.put(job, result)
     return result
 
 
@@ -127,7 +136,7 @@ async def _sparql(request: Request, settings: Settings) -> Response:
             max_depth=settings.max_query_depth,
             max_terms=settings.max_query_terms,
         )
-        result = await run_job(pool, job)
+        result = await run_job(pool, job, request.app.state.cache)
     except Refusal as refusal:
         return refusal_response(refusal)
     return job_response(result, settings.max_rows)

@@ -53,7 +53,8 @@ async def named_query(request: Request) -> Response:
             raise Refusal(406, "no acceptable format")
         result = await run_job(request.app.state.pages, QueryJob(
             text, results_type=results_type, graph_type=graph_type, max_rows=settings.max_rows,
-            prefixes=request.app.state.prefixes, base_iri=settings.base_iri))
+            prefixes=request.app.state.prefixes, base_iri=settings.base_iri),
+            request.app.state.cache)
     except Refusal as refusal:
         return refusal_response(refusal)
     return job_response(result, settings.max_rows)

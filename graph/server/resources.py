@@ -118,7 +118,7 @@ async def _resource(request: Request, kind: str) -> Response:
         graph_type = media.NTRIPLES if wanted == media.HTML else wanted
         result = await run_job(request.app.state.pages, QueryJob(
             query, results_type=None, graph_type=graph_type, max_rows=PAGE_MAX_TRIPLES,
-            prefixes=turtle_prefixes(iris)))
+            prefixes=turtle_prefixes(iris)), request.app.state.cache)
         if result.status != 200:
             raise Refusal(result.status, result.body.decode(errors="replace"))
         if result.count == 0:
@@ -143,7 +143,7 @@ async def _replaced_by(request: Request, iri: str) -> str | None:
     ledger's ``redirects:``), so links to merged ids keep working."""
     job = QueryJob(f"SELECT ?to WHERE {{ <{iri}> <{DCTERMS}isReplacedBy> ?to }} LIMIT 1",
                    results_type=media.JSON_RESULTS, max_rows=1)
-    result = await run_job(request.app.state.pages, job)
+    result = await run_job(request.app.state.pages, job, request.app.state.cache)
     if result.status != 200 or not result.count:
         return None
     bindings = json.loads(result.body).get("results", {}).get("bindings", [])
@@ -221,8 +221,10 @@ async def health(request: Request) -> Response:
         info = await pages.run("build-info")
     except (PoolBusy, QueryTimeout, WorkerDied) as exc:
         return PlainTextResponse(f"not ready: {exc}\n", status_code=503)
+    cache = request.app.state.cache
     state = (f"workers={pool.size}+{pages.size} busy={pool.busy} slow={pool.slow} "
-             f"replaced={pool.replaced + pages.replaced} crashed={pool.crashed + pages.crashed}")
+             f"replaced={pool.replaced + pages.replaced} crashed={pool.crashed + pages.crashed} "
+             f"cached={len(cache)} hits={cache.hits} misses={cache.misses}")
     if not isinstance(info, dict) or not info.get("build_id"):
         return PlainTextResponse(f"not ready: no build (run `custodiet build`) {state}\n",
                                  status_code=503)

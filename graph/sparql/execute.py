@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Protocol
 
@@ -70,6 +70,7 @@ class JobResult:
     kind: str = ""  # "solutions", "boolean" or "graph" when the query ran
     count: int = 0  # rows or triples written
     headers: dict[str, str] = field(default_factory=dict)
+    build: str | None = None  # the build that answered, when known (graph.sparql.cache)
 
     @property
     def content_type(self) -> str:
@@ -196,19 +197,19 @@ class OxigraphExecutor:
         from graph.store.oxigraph_store import OxigraphStore
 
         self.store = OxigraphStore(settings.store_dir)
-        self._raw: ox.Store | None = None
+        self._raw: tuple[str, ox.Store] | None = None
         self._checked = 0.0
 
     def build_info(self) -> dict[str, object] | None:
         info = self.store.info()
         return info.to_dict() if info else None
 
-    def raw(self) -> ox.Store:
-        """The live store; which build is live is re-checked at most twice a second, since
-        the check costs a few file-system calls per query."""
+    def raw(self) -> tuple[str, ox.Store]:
+        """(build id, store) of the live build; which build is live is re-checked at most
+        twice a second, since the check costs a few file-system calls per query."""
         now = time.monotonic()
         if self._raw is None or now - self._checked > self.RECHECK_SECONDS:
-            self._raw = self.store.raw()
+            self._raw = self.store.live_store()
             self._checked = now
         return self._raw
 
@@ -216,9 +217,13 @@ class OxigraphExecutor:
         from graph.store import StoreError
 
         try:
-            store = self.raw()
+            build, store = self.raw()
         except StoreError as exc:
             return error(503, str(exc))
+        return replace(self._query(store, job), build=build)
+
+    @staticmethod
+    def _query(store: ox.Store, job: QueryJob) -> JobResult:
         options: dict[str, object] = {}
         if job.default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]

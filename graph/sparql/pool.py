@@ -11,7 +11,10 @@ started (at most ``max_slow_queries`` of them), so two slow queries on a two-wor
 make every quick query wait for them; the extra workers stop when the pool is idle enough.
 
 A slow query's worker also runs at a lower CPU priority (nice 15) until it answers: on a
-two-core machine, two slow queries would otherwise halve everyone else's speed.
+two-core machine, two slow queries would otherwise halve everyone else's speed. The ad-hoc
+lane's workers run a little below the server process and the pages lane even when quick
+(``AD_HOC_NICENESS``), so answering a cached or bounded request never waits for the CPU behind
+arbitrary queries.
 
 A worker that dies (the engine segfaulting, or aborting on the memory cap) fails only the job
 it ran; the death is logged with the job's hash and the worker's last lines on stderr.
@@ -64,14 +67,20 @@ class Worker:
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=5)
         self._reader: asyncio.Task[None] | None = None
 
+    niceness = 0  # the CPU priority it runs at while it is not slow
+
     @classmethod
-    async def start(cls, settings_json: bytes) -> Worker:
+    async def start(cls, settings_json: bytes, niceness: int = 0) -> Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "graph.sparql.worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
         worker = cls(process)
+        if niceness:
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, process.pid, niceness)
+                worker.niceness = niceness
         worker._reader = asyncio.get_running_loop().create_task(worker._read_stderr())
         try:
             await worker._send(settings_json)
@@ -142,9 +151,9 @@ class Worker:
             self.demoted = True
 
     def promote(self) -> bool:
-        """Back to normal priority; False when the OS does not let this process do it."""
+        """Back to its usual priority; False when the OS does not let this process do it."""
         try:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, 0)
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, self.niceness)
         except (OSError, AttributeError):
             return False
         self.demoted = False
@@ -152,13 +161,15 @@ class Worker:
 
 
 SLOW_NICENESS = 15
+AD_HOC_NICENESS = 5
 
 
 class QueryPool:
     def __init__(self, settings: Settings, size: int | None = None,
-                 name: str = "queries") -> None:
+                 name: str = "queries", niceness: int = 0) -> None:
         self.settings = settings
         self.name = name
+        self.niceness = niceness
         self.size = size or settings.query_workers or max(2, os.cpu_count() or 2)
         self.timeout = settings.query_timeout
         self.slow_after = settings.slow_query_seconds
@@ -180,7 +191,7 @@ class QueryPool:
 
     async def start(self) -> None:
         workers = await asyncio.gather(
-            *(Worker.start(self._settings_json) for _ in range(self.size))
+            *(Worker.start(self._settings_json, self.niceness) for _ in range(self.size))
         )
         for worker in workers:
             self._workers.add(worker)
@@ -281,7 +292,7 @@ class QueryPool:
         delay = 0.1
         while not self._closing:
             try:
-                worker = await Worker.start(self._settings_json)
+                worker = await Worker.start(self._settings_json, self.niceness)
             except (OSError, WorkerDied) as exc:
                 log.warning("could not start a query worker (%s); retrying", exc)
                 await asyncio.sleep(delay)

@@ -80,6 +80,14 @@ class BuildDirectory:
         target = self.current.resolve() if self.current.is_symlink() else None
         return target if target and (target / "build.json").is_file() else None
 
+    def live_id(self) -> str | None:
+        """The live build's id (its folder's name: a hash of its content) from one system
+        call, cheap enough to ask on every request."""
+        try:
+            return Path(os.readlink(self.current)).name
+        except OSError:
+            return None
+
     def info(self) -> BuildInfo | None:
         live = self.live()
         if live is None:

@@ -76,13 +76,18 @@ class OxigraphStore:
 
     def raw(self) -> ox.Store:
         """The live pyoxigraph store, reopened when ``current`` points at a new build."""
+        return self.live_store()[1]
+
+    def live_store(self) -> tuple[str, ox.Store]:
+        """(build id, store) of the live build: the id says which build an answer came from
+        (the endpoint's result cache keys on it)."""
         live = self.dirs.live()
         if live is None:
             raise StoreError("no build yet: run `custodiet build` first")
         with self._lock:
             if self._opened is None or self._opened[0] != live:
                 self._opened = (live, ox.Store.read_only(str(live / "oxigraph")))
-            return self._opened[1]
+            return self._opened[0].name, self._opened[1]
 
     # -- queries ---------------------------------------------------------------------------
     def _run(self, sparql: str) -> object:
