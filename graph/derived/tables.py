@@ -24,7 +24,7 @@ from graph.derived.sink import COLUMNS, NULL
 from graph.settings import Settings
 from graph.store import open_store
 
-FORMAT = 1  # bump when the tables change: readers ignore databases of another format
+FORMAT = 2  # bump when the tables change: readers ignore databases of another format
 SUFFIX = ".duckdb"
 
 
@@ -89,7 +89,13 @@ CREATE TABLE facets AS
   SELECT 'year', CAST(year("when") AS VARCHAR), COUNT(*), NULL FROM claims
     WHERE "when" IS NOT NULL GROUP BY year("when")
   UNION ALL
-  SELECT 'source_kind', kind, COUNT(*), NULL FROM sources GROUP BY kind;
+  SELECT 'source_kind', kind, COUNT(*), NULL FROM sources GROUP BY kind
+  UNION ALL
+  SELECT 'source_language', language, COUNT(*), NULL FROM sources WHERE language IS NOT NULL
+    GROUP BY language
+  UNION ALL
+  SELECT 'status', COALESCE(status, ''), COUNT(*), NULL FROM claims WHERE "when" IS NOT NULL
+    GROUP BY COALESCE(status, '');
 CREATE TABLE facets_sorted AS SELECT * FROM facets ORDER BY facet, n DESC, key;
 DROP TABLE facets;
 ALTER TABLE facets_sorted RENAME TO facets;
@@ -101,10 +107,23 @@ CREATE TABLE timeline AS
          c.date IS NULL AS from_start, c.predicate, c.subject, ls.en AS subject_label_en,
          ls.fr AS subject_label_fr, c.object, lo.en AS object_label_en,
          lo.fr AS object_label_fr, c.value, c.amount, c.currency, c.status, c.case_id,
-         c.case_status, c.kind, c.source_count, c.lines, c.grade, c.known_since
+         c.case_status, c.kind, c.source_count, c.lines, c.grade, c.known_since,
+         c.amount_text
   FROM claims c JOIN labels ls ON ls.id = c.subject LEFT JOIN labels lo ON lo.id = c.object
   WHERE c."when" IS NOT NULL
   ORDER BY date, claim;
+
+-- claims made by the entities of each country (the map's list), newest first, undated last
+CREATE TABLE country_claims AS
+  SELECT e.country, COALESCE(c.date, DATE '0001-01-01') AS sort_date, c.id AS claim, c.date,
+         c.precision, c.predicate, c.subject, ls.en AS subject_label_en,
+         ls.fr AS subject_label_fr, e.types, c.object, lo.en AS object_label_en,
+         lo.fr AS object_label_fr, c.value, c.amount_text AS amount, c.currency, c.status,
+         c.kind, c.source_count
+  FROM claims c JOIN entities e ON e.id = c.subject JOIN labels ls ON ls.id = c.subject
+  LEFT JOIN labels lo ON lo.id = c.object
+  WHERE e.country IS NOT NULL
+  ORDER BY country, sort_date DESC, claim;
 
 -- sources with how many claims rest on each, newest first (undated last)
 CREATE TABLE source_list AS
@@ -159,17 +178,24 @@ CREATE TABLE known AS
 
 -- per-entity claims in both directions (profiles of hubs page through these) and summaries
 CREATE TABLE entity_claims AS
-  SELECT * FROM (
+  SELECT x.*, lo.en AS other_label_en, lo.fr AS other_label_fr, o.types AS other_types,
+         o.country AS other_country
+  FROM (
     SELECT c.subject AS entity, 'out' AS direction, c.predicate,
            COALESCE(c.date, DATE '0001-01-01') AS sort_date, c.id AS claim, c.object AS other,
            c.value, c.date, c.precision, c.start, c."end", c.amount, c.currency, c.status,
-           c.case_id, c.case_status, c.source_count, c.lines, c.grade, c.known_since
+           c.case_id, c.case_status, c.source_count, c.lines, c.grade, c.known_since,
+           c.value_type, c.amount_text, c.kind, c.role, c.note_en, c.note_fr, c.disputes,
+           c.round, c.grade_reason
     FROM claims c
     UNION ALL
     SELECT c.object, 'in', c.predicate, COALESCE(c.date, DATE '0001-01-01'), c.id, c.subject,
            NULL, c.date, c.precision, c.start, c."end", c.amount, c.currency, c.status,
-           c.case_id, c.case_status, c.source_count, c.lines, c.grade, c.known_since
-    FROM claims c WHERE c.object IS NOT NULL)
+           c.case_id, c.case_status, c.source_count, c.lines, c.grade, c.known_since,
+           NULL, c.amount_text, c.kind, c.role, c.note_en, c.note_fr, c.disputes, c.round,
+           c.grade_reason
+    FROM claims c WHERE c.object IS NOT NULL) x
+  LEFT JOIN labels lo ON lo.id = x.other LEFT JOIN entities o ON o.id = x.other
   ORDER BY entity, direction, predicate, sort_date DESC, claim;
 CREATE TABLE entity_summary AS
   SELECT entity, direction, predicate, COUNT(*) AS claims,
@@ -177,6 +203,16 @@ CREATE TABLE entity_summary AS
          MIN(date) AS first_date, MAX(date) AS last_date
   FROM entity_claims GROUP BY entity, direction, predicate
   ORDER BY entity, direction, predicate;
+-- per entity: its claims, the distinct sources they rest on, its claims with another entity
+-- (a hub's key figures), most linked first (the network explorer's first picture)
+CREATE TABLE entity_totals AS
+  SELECT t.entity, t.claims, t.links, COALESCE(s.sources, 0) AS sources
+  FROM (SELECT entity, COUNT(*) AS claims, COUNT(other) AS links FROM entity_claims
+        GROUP BY entity) t
+  LEFT JOIN (SELECT ec.entity, COUNT(DISTINCT cs.source) AS sources
+             FROM entity_claims ec JOIN claim_sources cs ON cs.claim = ec.claim
+             GROUP BY ec.entity) s ON s.entity = t.entity
+  ORDER BY links DESC, entity;
 
 -- what entities of each country state, per predicate (the map; one count per distinct
 -- subject-predicate-object, as the triples count them)

@@ -23,6 +23,7 @@ from graph.settings import Settings, get_settings
 from graph.store import Store, open_store
 
 MAX_LIMIT = 10_000
+Filter = str | list[str] | tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ LISTINGS: dict[str, Listing] = {
                            ("predicate", False, "VARCHAR")),
                    "per entity with a country: its classes and its claims per predicate",
                    ("country",)),
+    "country-claims": Listing("country_claims", (("country", False, "VARCHAR"),
+                                                 ("sort_date", True, "DATE"),
+                                                 ("claim", False, "VARCHAR")),
+                              "claims made by the entities of a country, newest first (undated "
+                              "last), with the subject's classes", ("country", "predicate", "types")),
     "entity-claims": Listing("entity_claims", (("direction", False, "VARCHAR"),
                                                ("predicate", False, "VARCHAR"),
                                                ("sort_date", True, "DATE"),
@@ -79,12 +85,22 @@ LISTINGS: dict[str, Listing] = {
 
 # filter name -> SQL condition on the listing's table (one ``?`` parameter)
 _TIMELINE = {"start": "date >= CAST(? AS DATE)", "end": "date <= CAST(? AS DATE)",
-             "entity": "(subject = ? OR object = ?)"}
+             "entity": "(subject = ? OR object = ?)", "predicate": "predicate = ?",
+             "status": "COALESCE(status, '') = ?",
+             "from_start": "from_start = CAST(? AS BOOLEAN)"}
+# A source's title, publisher names and id as ``graph.search.normalize`` folds text (lower case,
+# no accents, runs of anything but letters and digits as one space): the sources page's search.
+_SOURCE_TEXT = ("contains(trim(regexp_replace(strip_accents(lower(concat_ws(' ', title, "
+                "publisher_label_en, publisher_label_fr, source))), '[^\\pL\\pN]+', ' ', 'g')), ?)")
 _FILTERS: dict[str, dict[str, str]] = {
     "timeline": _TIMELINE,
     "newest": _TIMELINE,
-    "sources": {"publisher": "publisher = ?", "kind": "kind = ?"},
+    "sources": {"publisher": "publisher = ?", "kind": "kind = ?", "language": "language = ?",
+                "text": _SOURCE_TEXT, "source": "source = ?",
+                "cites": "list_contains(string_split(cites, ' '), ?)"},
     "map": {"country": "country = ?"},
+    "country-claims": {"country": "country = ?", "predicate": "predicate = ?",
+                       "types": "list_contains(string_split(types, ' '), ?)"},
     "single-line": {"predicate": "predicate = ?"},
     "known": {"on": "known_since <= CAST(? AS DATE)"},
     "contradictions": {"kind": "kind = ?"},
@@ -145,24 +161,14 @@ class Derived:
 
     # -- listings ---------------------------------------------------------------------------
     def page(self, name: str, *, after: str | None = None, limit: int = 100,
-             **filters: str | None) -> Page:
-        """One page of the listing ``name`` (see LISTINGS), after the cursor ``after``."""
+             **filters: Filter) -> Page:
+        """One page of the listing ``name`` (see LISTINGS), after the cursor ``after``.
+
+        A filter given a list or tuple matches any of its values (an empty one matches none).
+        """
         listing = LISTINGS[name]
         limit = max(1, min(int(limit), MAX_LIMIT))
-        where: list[str] = []
-        params: list[Any] = []
-        known = _FILTERS.get(name, {})
-        for key, value in filters.items():
-            if value is None:
-                continue
-            if key not in known:
-                raise ValueError(f"listing {name!r} takes no filter {key!r}; it takes: "
-                                 f"{', '.join(known) or 'none'}")
-            condition = known[key]
-            params += [value] * condition.count("?")
-            where.append(condition)
-        if name == "entity-claims" and not filters.get("entity"):
-            raise ValueError("the listing 'entity-claims' needs entity=<id>")
+        where, params = _where(name, filters)
         if after:
             values = json.loads(after)
             if not isinstance(values, list) or len(values) != len(listing.key):
@@ -182,12 +188,125 @@ class Derived:
         return Page([{k: _json(v) for k, v in r.items() if k != "sort_date"} for r in rows],
                     cursor)
 
+    def count(self, name: str, **filters: Filter) -> int:
+        """How many rows the listing ``name`` holds under ``filters`` (every page together)."""
+        where, params = _where(name, filters)
+        sql = (f"SELECT COUNT(*) AS n FROM {LISTINGS[name].table}"
+               + (" WHERE " + " AND ".join(where) if where else ""))
+        return int(self.query(sql, params)[0]["n"])
+
     def entity_summary(self, entity: str) -> list[dict[str, Any]]:
         """Counts of an entity's claims by direction and predicate (with single-line counts
         and the date range): a hub's profile shows these, then pages through its claims."""
         return [{k: _json(v) for k, v in r.items()} for r in self.query(
             "SELECT direction, predicate, claims, single_line, first_date, last_date "
             "FROM entity_summary WHERE entity = ? ORDER BY direction, predicate", [entity])]
+
+    # -- an entity's profile (hubs) ---------------------------------------------------------
+    def entity_head(self, entity: str, per_relation: int) -> list[dict[str, Any]]:
+        """The newest ``per_relation`` claims of each (direction, predicate) of ``entity``: a
+        hub's profile shows every relation at once, then pages through one with ``page``."""
+        return [{k: _json(v) for k, v in r.items()} for r in self.query(
+            "SELECT * FROM entity_claims WHERE entity = ? QUALIFY row_number() OVER "
+            "(PARTITION BY direction, predicate ORDER BY sort_date DESC, claim) <= ? "
+            "ORDER BY sort_date DESC, claim", [entity, int(per_relation)])]
+
+    def entity_totals(self, entity: str) -> dict[str, int]:
+        """``claims``, ``links`` (claims with another entity) and distinct ``sources``."""
+        rows = self.query("SELECT claims, links, sources FROM entity_totals WHERE entity = ?",
+                          [entity])
+        return {k: int(v) for k, v in rows[0].items()} if rows else {
+            "claims": 0, "links": 0, "sources": 0}
+
+    def entity_amounts(self, entity: str, direction: str, predicates: list[str]
+                       ) -> dict[str, float]:
+        """Amounts of ``entity``'s claims of ``predicates`` summed per currency."""
+        rows = self.query(
+            "SELECT COALESCE(currency, '') AS currency, SUM(amount) AS total FROM entity_claims "
+            "WHERE entity = ? AND direction = ? AND list_contains(?, predicate) "
+            "AND amount IS NOT NULL GROUP BY 1 ORDER BY 1", [entity, direction, predicates])
+        return {str(r["currency"]): float(r["total"]) for r in rows}
+
+    def entity_others(self, entity: str, predicates: list[str]) -> int:
+        """How many distinct entities ``entity``'s claims of ``predicates`` name."""
+        rows = self.query("SELECT COUNT(DISTINCT other) AS n FROM entity_claims WHERE "
+                          "entity = ? AND list_contains(?, predicate)", [entity, predicates])
+        return int(rows[0]["n"])
+
+    def references(self, claims: list[str]) -> list[dict[str, Any]]:
+        """The visible references of ``claims`` with their sources' facts, in reference order."""
+        if not claims:
+            return []
+        return [{k: _json(v) for k, v in r.items()} for r in self.query(
+            "SELECT r.claim, r.idx, r.source, r.locator, r.stance, s.title, s.issued, "
+            "s.precision AS issued_precision, s.url, s.publisher, lp.en AS publisher_label_en, "
+            "lp.fr AS publisher_label_fr, s.copy_of, s.host FROM refs r "
+            "JOIN sources s ON s.id = r.source LEFT JOIN labels lp ON lp.id = s.publisher "
+            "WHERE r.claim IN (SELECT UNNEST(?)) ORDER BY r.claim, r.idx", [claims])]
+
+    def contradictions_of(self, claims: list[str]) -> list[dict[str, Any]]:
+        """(claim, other, kind) rows of every contradiction touching ``claims``."""
+        if not claims:
+            return []
+        return self.query("SELECT claim, other, kind FROM contradictions "
+                          "WHERE claim IN (SELECT UNNEST(?)) ORDER BY claim, other", [claims])
+
+    # -- the map ----------------------------------------------------------------------------
+    def map_counts(self, types: list[str] | None = None, predicates: list[str] | None = None
+                   ) -> list[dict[str, Any]]:
+        """Per country: ``claims`` (summed over the map's rows) and distinct ``actors``, for
+        subjects of any of ``types`` and claims of ``predicates`` (None: all), largest first."""
+        where, params = self._map_where(types, predicates)
+        return self.query(
+            "SELECT country, SUM(claims) AS claims, COUNT(DISTINCT subject) AS actors FROM map"
+            + where + " GROUP BY country ORDER BY claims DESC, country", params)
+
+    def map_relations(self, types: list[str] | None = None) -> list[str]:
+        """The predicates the map's subjects of ``types`` state."""
+        where, params = self._map_where(types, None)
+        return [str(r["predicate"]) for r in self.query(
+            "SELECT DISTINCT predicate FROM map" + where + " ORDER BY predicate", params)]
+
+    @staticmethod
+    def _map_where(types: list[str] | None, predicates: list[str] | None
+                   ) -> tuple[str, list[Any]]:
+        where, params = [], []
+        if types is not None:
+            where.append("list_has_any(string_split(types, ' '), ?)")
+            params.append(list(types))
+        if predicates is not None:
+            where.append("list_contains(?, predicate)")
+            params.append(list(predicates))
+        return (" WHERE " + " AND ".join(where) if where else ""), params
+
+    # -- the network explorer's first picture ----------------------------------------------
+    def most_linked(self, limit: int) -> list[str]:
+        """The ``limit`` entities with the most claims with other entities, most first."""
+        return [str(r["entity"]) for r in self.query(
+            "SELECT entity FROM entity_totals WHERE links > 0 ORDER BY links DESC, entity "
+            "LIMIT ?", [int(limit)])]
+
+    def neighbours(self, entity: str, limit: int) -> list[str]:
+        """The ``limit`` entities ``entity`` has the most claims with, most first."""
+        return [str(r["other"]) for r in self.query(
+            "SELECT other FROM entity_claims WHERE entity = ? AND other IS NOT NULL "
+            "AND other <> entity GROUP BY other ORDER BY COUNT(*) DESC, other LIMIT ?",
+            [entity, int(limit)])]
+
+    def subgraph(self, entities: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(entities, edges) among ``entities``: the projection's nodes and edges, read from
+        each entity's outgoing claims (an index range per entity, not a scan of every edge)."""
+        if not entities:
+            return [], []
+        nodes = self.query(
+            "SELECT id, label_en, label_fr, types, country FROM entities "
+            "WHERE id IN (SELECT UNNEST(?)) ORDER BY id", [entities])
+        edges = [{k: _json(v) for k, v in r.items()} for r in self.query(
+            "SELECT claim, entity AS subject, predicate, other AS object, date, precision, "
+            "start, \"end\", COALESCE(case_status, status) AS status, source_count, lines "
+            "FROM entity_claims WHERE direction = 'out' AND entity IN (SELECT UNNEST(?)) "
+            "AND other IN (SELECT UNNEST(?)) ORDER BY claim", [entities, entities])]
+        return nodes, edges
 
     # -- the analysis projection's rows -----------------------------------------------------
     def projection_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
@@ -209,6 +328,30 @@ class Derived:
         finally:
             cursor.close()
         return entities, sources, edges
+
+
+def _where(name: str, filters: dict[str, Filter]) -> tuple[list[str], list[Any]]:
+    """The SQL conditions and parameters of a listing's keyword filters (None: no filter)."""
+    known = _FILTERS.get(name, {})
+    where: list[str] = []
+    params: list[Any] = []
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if key not in known:
+            raise ValueError(f"listing {name!r} takes no filter {key!r}; it takes: "
+                             f"{', '.join(known) or 'none'}")
+        condition = known[key]
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        if not values:
+            where.append("FALSE")
+            continue
+        for one in values:
+            params += [one] * condition.count("?")
+        where.append("(" + " OR ".join([condition] * len(values)) + ")")
+    if name == "entity-claims" and not filters.get("entity"):
+        raise ValueError("the listing 'entity-claims' needs entity=<id>")
+    return where, params
 
 
 def _after(key: tuple[tuple[str, bool, str], ...], values: list[Any]) -> tuple[str, list[Any]]:

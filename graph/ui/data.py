@@ -4,6 +4,12 @@ Every cached function takes the store's identity and ``build_id`` as arguments, 
 a new build changes the cache key and the next rerun reads the new data, without restarting
 Streamlit; old entries age out through ``max_entries``. Reading the build id itself is cheap
 (a symlink and a small JSON file for the local backends).
+
+Whole-graph pages (home, timeline, sources, map, a hub's profile, the network explorer's first
+picture) read the build's derived tables (``graph.derived.views``) when it has them: a count or
+a page of rows there costs milliseconds at any size, where the SPARQL they replace scans every
+claim (seconds at 100k claims, tens of seconds at 1M). ``derived()`` is None for a remote store
+read from another machine or a build without tables; the pages then keep their SPARQL path.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import streamlit as st
 
 from graph.analysis.measures import Measure
 from graph.analysis.projection import cached_project
+from graph.derived.views import Derived, Page, open_derived
 from graph.named_queries import get_query
 from graph.namespaces import ONT
 from graph.rdf.iris import Iris
@@ -62,6 +69,112 @@ def build_id() -> str:
     if info is None:
         raise StoreError("no build yet: run `custodiet build` first")
     return info.build_id
+
+
+def derived() -> Derived | None:
+    """The live build's derived tables, or None (no build, no tables: read SPARQL instead)."""
+    try:
+        return open_derived(get_settings(), store())
+    except StoreError:
+        return None
+
+
+Filters = tuple[tuple[str, str | tuple[str, ...] | None], ...]
+
+
+def _derived(key: StoreKey, build: str) -> Derived:
+    found = open_derived(get_settings(), _open(key), build_id=build)
+    if found is None:  # the build was replaced between the check and the read: rerun
+        raise StoreError("the derived tables of this build are gone; reload the page")
+    return found
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _listing(key: StoreKey, build: str, name: str, after: str | None, limit: int,
+             filters: Filters) -> Page:
+    return _derived(key, build).page(name, after=after, limit=limit, **dict(filters))
+
+
+def listing(name: str, *, after: str | None = None, limit: int = 100,
+            **filters: str | list[str] | tuple[str, ...] | None) -> Page:
+    """A page of a derived listing (``graph.derived.views.LISTINGS``), cached per build."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                          for k, v in filters.items()))
+    return _listing(store_key(), build_id(), name, after, limit, frozen)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _count(key: StoreKey, build: str, name: str, filters: Filters) -> int:
+    return _derived(key, build).count(name, **dict(filters))
+
+
+def count(name: str, **filters: str | list[str] | tuple[str, ...] | None) -> int:
+    """How many rows a derived listing holds under ``filters`` (cached per build)."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                          for k, v in filters.items()))
+    return _count(store_key(), build_id(), name, frozen)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _facet(key: StoreKey, build: str, name: str) -> pd.DataFrame:
+    return pd.DataFrame(_derived(key, build).facet(name), columns=["key", "n", "single"])
+
+
+def facet(name: str) -> pd.DataFrame:
+    """A derived facet's (key, n, single) rows, largest first."""
+    return _facet(store_key(), build_id(), name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _totals(key: StoreKey, build: str) -> dict[str, object]:
+    return _derived(key, build).totals()
+
+
+def totals() -> dict[str, object]:
+    """The derived totals: entities, claims, sources, single-line claims, dated claims …"""
+    return _totals(store_key(), build_id())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_counts(key: StoreKey, build: str, types: tuple[str, ...] | None,
+                predicates: tuple[str, ...] | None) -> pd.DataFrame:
+    rows = _derived(key, build).map_counts(list(types) if types is not None else None,
+                                           list(predicates) if predicates is not None else None)
+    return pd.DataFrame(rows, columns=["country", "claims", "actors"])
+
+
+def map_counts(types: set[str] | None, predicates: list[str] | None) -> pd.DataFrame:
+    """Claims and actors per country from the derived map table (cached per build)."""
+    return _map_counts(store_key(), build_id(), tuple(sorted(types)) if types is not None
+                       else None, tuple(predicates) if predicates is not None else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map_relations(key: StoreKey, build: str, types: tuple[str, ...] | None) -> list[str]:
+    return _derived(key, build).map_relations(list(types) if types is not None else None)
+
+
+def map_relations(types: set[str] | None) -> list[str]:
+    return _map_relations(store_key(), build_id(),
+                          tuple(sorted(types)) if types is not None else None)
+
+
+CLAIM_ROW = ["claim", "date", "precision", "predicate", "subject", "subject_label", "object",
+             "object_label", "value", "amount", "currency", "status", "kind", "source_count"]
+
+
+def claim_rows(rows: list[dict[str, object]], lang: str) -> pd.DataFrame:
+    """Derived listing rows in the shape of ``ui-timeline`` (labels in ``lang``, amounts as
+    written in the ledger, empty cells as ''), for ``tables.claims_display``."""
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=CLAIM_ROW)
+    for end in ("subject", "object"):
+        frame[f"{end}_label"] = frame.get(f"{end}_label_{lang}", frame.get(f"{end}_label_en"))
+    if "amount_text" in frame:
+        frame["amount"] = frame["amount_text"]
+    frame = frame.reindex(columns=CLAIM_ROW).astype(object)
+    return frame.where(frame.notna(), "")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

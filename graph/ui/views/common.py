@@ -88,3 +88,38 @@ def search_box(key: str, *, label_key: str = "home.search_label") -> None:
         kinds = ", ".join(class_label(t, lang()) for t in entity_types(match.types))
         also = f" — {match.matched}" if match.matched else ""
         entity_link(match.id, f"{match.label} · {kinds}{also}")
+
+
+def pager(key: str, signature: object) -> tuple[str | None, int]:
+    """(cursor, index) of the page of a keyset-paged listing to read now.
+
+    The cursors of the pages seen are kept in the session, so "previous" needs no cursor
+    arithmetic; a new ``signature`` (the filters changed) starts again from the first page.
+    """
+    state = st.session_state.get(key)
+    if not isinstance(state, dict) or state.get("signature") != repr(signature):
+        state = st.session_state[key] = {"signature": repr(signature), "cursors": [None]}
+    cursors: list[str | None] = state["cursors"]
+    return cursors[-1], len(cursors) - 1
+
+
+def pager_buttons(key: str, next_cursor: str | None, *, index: int, shown: int, limit: int,
+                  total: int) -> None:
+    """'Rows 101–200 of 4,000.' and the previous / next page buttons of a ``pager``."""
+    first = index * limit + 1 if shown else 0
+    st.caption(tr("common.rows", first=first, last=index * limit + shown, n=total))
+    if index == 0 and next_cursor is None:
+        return
+
+    def turn(forward: bool) -> None:
+        cursors = st.session_state[key]["cursors"]
+        if forward:
+            cursors.append(next_cursor)
+        elif len(cursors) > 1:
+            cursors.pop()
+
+    with st.container(horizontal=True):
+        st.button(tr("common.previous_page"), key=f"{key}_prev", disabled=index == 0,
+                  on_click=turn, args=(False,), icon=":material/chevron_left:")
+        st.button(tr("common.next_page"), key=f"{key}_next", disabled=next_cursor is None,
+                  on_click=turn, args=(True,), icon=":material/chevron_right:")

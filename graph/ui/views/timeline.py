@@ -1,5 +1,10 @@
 """Timeline: dated claims (fines, orders, contracts, investments ...) on a time axis, with
-their statuses (proposed, final, overturned ...), filterable by relation, status, year, entity."""
+their statuses (proposed, final, overturned ...), filterable by relation, status, year, entity.
+
+With the build's derived tables, the page reads one page of PAGE_ROWS claims, newest first,
+filtered in DuckDB, and pages on with a keyset cursor (the SPARQL read every claim of a window
+of years: 3.6–4.7 s for the first render at 100k claims); without them, the SPARQL path below.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,13 @@ from graph.ui.charts import MAX_POINTS, status_colors, timeline_figure
 from graph.ui.escape import html_text
 from graph.ui.labels import format_amount, format_date, predicate_label, status_label
 from graph.ui.tables import claims_display
-from graph.ui.views.common import claims_table, lang, need_build, tr
+from graph.ui.views.common import claims_table, lang, need_build, pager, pager_buttons, tr
 
 WHOLE_SPAN_MAX = 10_000  # dated claims read at once; above this, a window of recent years
 WINDOW_YEARS = 3
 TABLE_ROWS = 2_000  # newest claims listed under the chart; the filters reach the rest
 ENTITY_MATCHES = 20  # entities a name filter may stand for
+PAGE_ROWS = 1_000  # claims per page (drawn and listed) when reading the derived tables
 
 
 def _window() -> tuple[str, str, int, int] | None:
@@ -84,21 +90,71 @@ def _hover(row: pd.Series) -> str:
     return "<br>".join(html_text(p) for p in parts if p)
 
 
+Paging = tuple[str | None, int]  # (the next page's cursor, this page's index)
+
+
+def _derived_page() -> tuple[pd.DataFrame, int, int, Paging] | None:
+    """(one page of the filtered claims, oldest first; how many match; how many are dated;
+    the pager's state) from the derived tables. None when nothing is dated."""
+    totals = data.totals()
+    total = int(totals["dated_claims"] or 0)  # type: ignore[call-overload]
+    if not total:
+        return None
+    first, last = int(str(totals["first_date"])[:4]), int(str(totals["last_date"])[:4])
+    side = st.sidebar
+    start = end = None
+    if first < last:
+        years = side.slider(tr("network.years"), first, last, (first, last), key="tl_years")
+        if years != (first, last):
+            start, end = f"{years[0]:04d}-01-01", f"{years[1]:04d}-12-31"
+    relations = sorted(data.facet("predicate")["key"], key=lambda p: predicate_label(p, lang()))
+    chosen = side.multiselect(tr("network.relations"), relations, key="tl_relations",
+                              format_func=lambda p: predicate_label(p, lang()),
+                              placeholder=tr("common.all"))
+    statuses = sorted(data.facet("status")["key"])
+    chosen_status = side.multiselect(
+        tr("timeline.statuses"), statuses, key="tl_statuses", placeholder=tr("common.all"),
+        format_func=lambda s: status_label(s, lang()) or tr("timeline.no_status"))
+    text = side.text_input(tr("timeline.entity"), key="tl_entity",
+                           placeholder=tr("timeline.entity_placeholder"))
+    entities = None
+    if text and text.strip():
+        entities = sorted({m.id for m in data.search(text, lang(), limit=ENTITY_MATCHES)})
+    filters: dict[str, str | list[str] | None] = {
+        "start": start, "end": end, "predicate": chosen or None,
+        "status": chosen_status or None, "entity": entities}
+    matching = data.count("newest", **filters)
+    cursor, index = pager("tl_page", filters)
+    page = data.listing("newest", after=cursor, limit=PAGE_ROWS, **filters)
+    frame = data.claim_rows(page.rows, lang()).iloc[::-1].reset_index(drop=True)
+    frame["when"] = pd.to_datetime(frame["date"].astype(str).str[:10], errors="coerce")
+    return frame, matching, total, (page.next, index)
+
+
 def render() -> None:
     st.title(tr("timeline.title"))
     st.caption(tr("timeline.intro"))
     need_build()
     st.sidebar.header(tr("timeline.filters"))
-    window = _window()
-    if window is None:
-        st.info(tr("timeline.empty"))
-        return
-    start, end, total, first = window
-    frame = _frame(start, end)
-    if start <= f"{first:04d}-01-01":  # the whole span is read: count what was read
-        total = len(frame)
-    shown = _filter(frame)
-    st.caption(tr("timeline.count", shown=len(shown), total=total))
+    paging: Paging | None = None
+    if data.derived() is not None:
+        read = _derived_page()
+        if read is None:
+            st.info(tr("timeline.empty"))
+            return
+        shown, matching, total, paging = read
+    else:
+        window = _window()
+        if window is None:
+            st.info(tr("timeline.empty"))
+            return
+        start, end, total, first = window
+        frame = _frame(start, end)
+        if start <= f"{first:04d}-01-01":  # the whole span is read: count what was read
+            total = len(frame)
+        shown = _filter(frame)
+        matching = len(shown)
+    st.caption(tr("timeline.count", shown=matching, total=total))
     if shown.empty:
         st.info(tr("timeline.none"))
         return
@@ -117,3 +173,6 @@ def render() -> None:
     if len(newest) > TABLE_ROWS:
         st.caption(tr("timeline.table_capped", n=TABLE_ROWS))
     claims_table(claims_display(newest.head(TABLE_ROWS), lang()), key="tl_table")
+    if paging is not None:
+        pager_buttons("tl_page", paging[0], index=paging[1], shown=len(shown), limit=PAGE_ROWS,
+                      total=matching)
