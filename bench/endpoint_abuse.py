@@ -112,26 +112,39 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds, both halves")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
+    parser.add_argument("--cache", choices=["on", "off", "both"], default="both",
+                        help="run with the result cache on (the default setting), off, or both")
     args = parser.parse_args()
     load = os.getloadavg()[0]
+    modes = {"on": [True], "off": [False], "both": [True, False]}[args.cache]
+    rows: list[list[object]] = []
+    attacked: dict[bool, Counter[int]] = {}
     with tempfile.TemporaryDirectory(prefix="custodiet-abuse-") as tmp:
         settings, dataset = build_store(Path(tmp))
         profiles = workload(settings)["profile"]
-        with custodiet_server(settings) as url:
-            base = url.rsplit("/sparql", 1)[0]
-            cheap = cheap_requests(base, profiles)
-            quiet, _ = asyncio.run(half(base, cheap, False, args.duration / 2))
-            loud, attackers = asyncio.run(half(base, cheap, True, args.duration / 2))
-    rows = [[name, f"{len(c.latencies):,}", c.errors, f"{c.percentile(50):.1f}",
-             f"{c.percentile(95):.1f}"] for name, c in (("quiet", quiet), ("under attack", loud))]
+        for cache in modes:
+            with custodiet_server(settings, cache=cache) as url:
+                base = url.rsplit("/sparql", 1)[0]
+                cheap = cheap_requests(base, profiles)
+                quiet, _ = asyncio.run(half(base, cheap, False, args.duration / 2))
+                loud, attacked[cache] = asyncio.run(half(base, cheap, True, args.duration / 2))
+            rows += [[f"cache {'on' if cache else 'off'}", name, f"{len(c.latencies):,}",
+                      c.errors, f"{c.percentile(50):.1f}", f"{c.percentile(95):.1f}"]
+                     for name, c in (("quiet", quiet), ("under attack", loud))]
     text = (f"Dataset: {dataset}. {CLIENTS} well-behaved clients for {args.duration / 2:g} s "
             f"quiet, then {args.duration / 2:g} s with a crash flood (10,000 nested braces), two "
             "slow cross joins at a time and a memory-hungry sorted cross join from three other "
-            "addresses; default settings. Latencies of the cheap requests in milliseconds; "
-            f"1-minute load average before the run: {load:.1f}.\n\n")
-    text += markdown_table(["phase", "cheap requests", "unexpected errors", "p50", "p95"], rows)
-    text += "\n\nAnswers to the attackers: " + ", ".join(
-        f"{status}: {count:,}" for status, count in sorted(attackers.items())) + "\n"
+            "addresses; default settings, with the result cache on (the default: the cheap "
+            "requests repeat, so they are answered from memory after their first time) and off "
+            "(`RESULT_CACHE_MB=0`: every cheap request runs on the pages lane or a query worker). "
+            "Latencies of the cheap requests in milliseconds; 1-minute load average before the "
+            f"run: {load:.1f}, after: {os.getloadavg()[0]:.1f}.\n\n")
+    text += markdown_table(["result cache", "phase", "cheap requests", "unexpected errors",
+                            "p50", "p95"], rows)
+    for cache, statuses in attacked.items():
+        text += (f"\n\nAnswers to the attackers, cache {'on' if cache else 'off'}: "
+                 + ", ".join(f"{status}: {count:,}" for status, count in sorted(statuses.items())))
+    text += "\n"
     if args.no_write:
         print(text)
     else:
