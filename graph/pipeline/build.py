@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -24,14 +25,24 @@ from graph.derived.sink import DerivedSink
 from graph.diagnostics import Report
 from graph.ledger import BulkReader, Ledger, LedgerSink, Outcome, Sink, YamlReader, validate
 from graph.ledger.raw import Progress, Reader
+from graph.pipeline.parallel import (
+    PARALLEL_MIN_BYTES,
+    ParallelBuildError,
+    ShardedBuild,
+    default_workers,
+    input_bytes,
+    parallel_inputs,
+    validate_sharded,
+)
 from graph.rdf.build import NQuadsSink
 from graph.rdf.shacl import Violation, shacl_check
 from graph.search import SearchSink
 from graph.settings import Settings, get_settings
 from graph.store import BuildInfo, open_store
-from graph.vocabulary import load_vocabulary
+from graph.vocabulary import Vocabulary, load_vocabulary
 
 READERS: dict[str, Reader] = {"yaml": YamlReader(), "bulk": BulkReader()}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,29 +101,42 @@ def run(inputs: Sequence[tuple[Path, str | Reader]], settings: Settings | None =
         publish: bool = True, shacl: bool = True, keep_ledger: bool = False,
         keep_text: bool = False, keep_nquads: Path | None = None,
         progress: Progress | None = None, extra_sinks: Sequence[Sink] = (),
-        as_of: dt.date | None = None) -> BuildResult:
+        as_of: dt.date | None = None, workers: int | None = None) -> BuildResult:
     """Validate ``inputs`` as one ledger and, when valid and ``publish`` is set, make it live.
 
     Nothing is published unless every record passed (and SHACL, with ``shacl``); a failed run
     leaves the live store as it was and, on a first build, no store folder at all. With
     ``as_of``, the graph is built as it was known on that date (see graph/evidence/timing.py).
+    ``workers`` (default: the ``build_workers`` setting) spreads validation and writing over
+    processes (graph/pipeline/parallel.py) when the ledger is big enough: the same diagnostics
+    and the same bytes either way.
     """
     settings = settings or get_settings()
     vocab = load_vocabulary()
     resolved = [(path, READERS[r] if isinstance(r, str) else r) for path, r in inputs]
     needs_rdf = publish or shacl or keep_text or keep_nquads is not None
+    count = processes(resolved, settings, workers) if (
+        needs_rdf and not keep_ledger and not extra_sinks and as_of is None) else 1
     with _staging(settings, publish) as staging:
-        nquads = NQuadsSink(staging / "data.nq", vocab, settings.base_iri,
-                                                 as_of) if needs_rdf else None
-        search = SearchSink() if publish else None
-        derived = DerivedSink(staging / "derived", vocab, as_of) if publish else None
         ledger = LedgerSink() if keep_ledger else None
-        sinks: list[Sink] = [s for s in (nquads, search, derived, ledger) if s is not None]
-        sinks.extend(extra_sinks)
-        outcome = validate(resolved, vocab, settings.source_root, sinks=sinks, progress=progress)
+        nquads: NQuadsSink | None
+        sharded = _sharded(resolved, vocab, settings, staging, count, publish, progress)
+        if sharded is not None:
+            outcome, nquads, derived = sharded.outcome, sharded.nquads, sharded.derived
+            search: SearchSink | None = sharded.search
+            timings = {**sharded.seconds, "processes": float(count)}
+        else:
+            nquads = NQuadsSink(staging / "data.nq", vocab, settings.base_iri,
+                                as_of) if needs_rdf else None
+            search = SearchSink() if publish else None
+            derived = DerivedSink(staging / "derived", vocab, as_of) if publish else None
+            sinks: list[Sink] = [s for s in (nquads, search, derived, ledger) if s is not None]
+            sinks.extend(extra_sinks)
+            outcome = validate(resolved, vocab, settings.source_root, sinks=sinks,
+                               progress=progress)
+            timings = {"validate": outcome.seconds, "processes": 1.0}
         result = BuildResult(outcome, ledger=ledger.ledger if ledger and outcome.ok else None,
-                             search=search, shacl=shacl, timings={"validate": outcome.seconds},
-                             inputs=tuple(inputs))
+                             search=search, shacl=shacl, timings=timings, inputs=tuple(inputs))
         if nquads is None or nquads.build_id is None or not outcome.ok:
             return result
         outcome.counts["quads"] = nquads.lines
@@ -139,6 +163,33 @@ def run(inputs: Sequence[tuple[Path, str | Reader]], settings: Settings | None =
             result.timings["search"] = time.perf_counter() - started - result.timings["load"]
             result.info = info
         return result
+
+
+def processes(inputs: Sequence[tuple[Path, Reader]], settings: Settings,
+              workers: int | None = None) -> int:
+    """How many processes a build of ``inputs`` uses: ``workers``, else the setting, else one
+    per core; one for small ledgers (under ``PARALLEL_MIN_BYTES``) and custom readers."""
+    count = workers if workers is not None else settings.build_workers
+    count = count if count > 0 else default_workers()
+    if count <= 1 or not parallel_inputs(inputs) or input_bytes(inputs) < PARALLEL_MIN_BYTES:
+        return 1
+    return count
+
+
+def _sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, settings: Settings,
+             staging: Path, count: int, publish: bool, progress: Progress | None
+             ) -> ShardedBuild | None:
+    """The parallel run, or None when it is not used or a process failed: a build process that
+    dies (out of memory, killed) or disagrees is a fault of the machine or a bug, never of the
+    ledger, so the build goes on in-process (the reference path) rather than stopping."""
+    if count <= 1:
+        return None
+    try:
+        return validate_sharded(inputs, vocab, settings.source_root, settings.base_iri, staging,
+                                count, publish=publish, progress=progress)
+    except ParallelBuildError as exc:
+        log.warning("parallel build failed, building in-process: %s", exc)
+        return None
 
 
 def now() -> str:
@@ -170,4 +221,4 @@ def _staging(settings: Settings, publish: bool) -> Iterator[Path]:
                 made.rmdir()
 
 
-__all__ = ["READERS", "BuildOutput", "BuildResult", "now", "run"]
+__all__ = ["READERS", "BuildOutput", "BuildResult", "now", "processes", "run"]

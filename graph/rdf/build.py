@@ -42,7 +42,11 @@ class NQuadsSink:
     """
 
     def __init__(self, path: Path, vocab: Vocabulary, base_iri: str,
-                 as_of: dt.date | None = None) -> None:
+                 as_of: dt.date | None = None, *, whole: bool = True) -> None:
+        # ``whole=False``: a fragment written by one process of a parallel build
+        # (graph/pipeline/parallel.py): only the records' own lines, no ontology, no
+        # whole-ledger statements, no hash; the assembling sink ``splice``s it in order.
+        self.whole = whole
         self.path = path
         self.vocab = vocab
         self.base = base_iri
@@ -58,7 +62,9 @@ class NQuadsSink:
         self.buffer: list[str] = []
         self.lines = 0
         self.build_id: str | None = None
-        self._add(list(ontology_lines()))
+        self.written = 0  # bytes written so far (fragments are located by byte ranges)
+        if whole:
+            self._add(list(ontology_lines()))
 
     def _add(self, lines: list[str]) -> None:
         if self.file is not None:
@@ -70,10 +76,27 @@ class NQuadsSink:
         if self.file is None or not self.buffer:
             return
         data = ("\n".join(self.buffer) + "\n").encode("utf-8")
-        self.digest.update(data)
+        if self.whole:
+            self.digest.update(data)
         self.file.write(data)
+        self.written += len(data)
         self.lines += len(self.buffer)
         self.buffer.clear()
+
+    def mark(self) -> tuple[int, int]:
+        """(bytes, lines) written so far, everything buffered flushed: a fragment's boundary."""
+        self._flush()
+        return self.written, self.lines
+
+    def splice(self, data: bytes, lines: int) -> None:
+        """Append ``lines`` lines of N-Quads another process wrote, in their place in the order."""
+        if self.file is None or not data:
+            return
+        self._flush()
+        self.digest.update(data)
+        self.file.write(data)
+        self.written += len(data)
+        self.lines += lines
 
     def entity(self, entity: Entity) -> None:
         self._add(self.writer.entity(entity))
@@ -136,8 +159,10 @@ class NQuadsSink:
     def close(self) -> None:
         if self.file is None:
             return
-        self._add(self._derived())
+        if self.whole:
+            self._add(self._derived())
         self._flush()
         self.file.close()
         self.file = None
-        self.build_id = self.digest.hexdigest()[:16]
+        if self.whole:
+            self.build_id = self.digest.hexdigest()[:16]
