@@ -84,6 +84,12 @@ PAGES = Offers(
 # (JSON -> JSON-LD, XML -> RDF/XML) instead of 406: SPARQLWrapper and rdflib's SPARQLStore ask
 # for one format for every query form, and read the answer by its Content-Type.
 GRAPH_FALLBACK = {JSON_RESULTS: JSONLD, XML_RESULTS: RDFXML, CSV: TURTLE, TSV: TURTLE}
+# Likewise an ASK asked for as CSV or TSV, which define no boolean (SPARQL 1.1 CSV/TSV covers
+# SELECT only): rdflib's SPARQLStore(returnFormat="csv") reads `text/csv` with its CSV results
+# parser and hands its user an empty SELECT instead of the answer. For the writer of boolean
+# results (graph.sparql.execute.write_boolean); tests/endpoint/test_client_matrix.py has the
+# cells that pass once it is used.
+BOOLEAN_FALLBACK = {CSV: JSON_RESULTS, TSV: JSON_RESULTS}
 
 
 def parse_accept(header: str) -> list[tuple[str, float]]:

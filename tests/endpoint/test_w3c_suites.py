@@ -289,3 +289,11 @@ def test_w3c_syntax(name: str, file: str, positive: bool, w3c_server: str,
         assert "syntax error" not in response.text, (name, response.text)
     else:
         assert response.status_code == 400, (name, response.status_code, response.text[:200])
+
+
+def test_every_exception_is_documented() -> None:
+    """docs/endpoint.md names each exception (runs without the suites: it reads only the doc)."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "endpoint.md").read_text()
+    conformance = text[text.index("## Conformance"):]
+    missing = [name for name in [*EXCEPTIONS, *ENGINE] if f"`{name}`" not in conformance]
+    assert not missing, f"docs/endpoint.md does not list {missing} under Conformance"
