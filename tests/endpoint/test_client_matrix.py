@@ -21,6 +21,7 @@ import io
 import json
 import subprocess
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError
@@ -31,6 +32,9 @@ import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDF, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from graph.settings import Settings
+from tests.endpoint.conftest import running_server
 
 # SPARQLWrapper 2.0 and rdflib's JSON-LD parser build ConjunctiveGraphs, which rdflib 7 deprecates.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -81,6 +85,17 @@ def check(form: str, answer: object, expected: object) -> None:
         assert {s for s, _, _ in answer if isinstance(s, rdflib.URIRef)} == {FBI}, answer
     else:
         assert answer == expected, answer
+
+
+@pytest.fixture(scope="module")
+def matrix_endpoint(built_store: Settings, tmp_path_factory: pytest.TempPathFactory
+                    ) -> Iterator[str]:
+    """A server of its own over the fixture ledger, like ``endpoint`` but without the
+    per-client error budget: the matrix's ~40 deliberate 406s from one address would spend the
+    shared server's budget (60 a minute) and turn the next test files' requests into 429s."""
+    log = tmp_path_factory.mktemp("matrix-log") / "server.log"
+    with running_server(built_store, log, client_errors_per_minute=0) as url:
+        yield url
 
 
 # -- decoding what a server sent, by its Content-Type -------------------------------------------
@@ -165,14 +180,14 @@ def ask_sparqlwrapper(url: str, fmt: str | None, mode: str, query: str, form: st
 @pytest.mark.parametrize("mode", SW_MODES)
 @pytest.mark.parametrize("fmt", SW_FORMATS, ids=lambda f: f or "default")
 @pytest.mark.parametrize("form", FORMS)
-def test_sparqlwrapper(endpoint: str, form: str, fmt: str | None, mode: str) -> None:
+def test_sparqlwrapper(matrix_endpoint: str, form: str, fmt: str | None, mode: str) -> None:
     """Default settings send ``format=xml&output=xml&results=xml`` and a SPARQL XML or RDF/XML
     Accept; other formats add the media type as a second value, or an empty one."""
     # `format` decides over Accept; only Accept-only requests may pick a results format for a
     # SELECT whose return format is a graph syntax (SPARQLWrapper then sends */*).
     refused = form in ("SELECT", "ASK") and fmt in GRAPH_ONLY and "conneg" not in mode
     for query, expected in queries(form):
-        answer = ask_sparqlwrapper(f"{endpoint}/sparql", fmt, mode, query, form)
+        answer = ask_sparqlwrapper(f"{matrix_endpoint}/sparql", fmt, mode, query, form)
         if refused:
             assert isinstance(answer, Refused) and answer.status == 406, answer
             assert REFUSED in answer.message, answer
@@ -203,11 +218,11 @@ def from_rdflib(result: rdflib.query.Result, form: str) -> object:
 @pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
 @pytest.mark.parametrize("return_format", ["xml", "json", "csv"])
 @pytest.mark.parametrize("form", FORMS)
-def test_rdflib_sparqlstore(endpoint: str, form: str, return_format: str, method: str,
+def test_rdflib_sparqlstore(matrix_endpoint: str, form: str, return_format: str, method: str,
                             request: pytest.FixtureRequest) -> None:
     if form == "ASK" and return_format == "csv":
         request.applymarker(BOOLEAN_IN_CSV)
-    store = SPARQLStore(query_endpoint=f"{endpoint}/sparql", returnFormat=return_format,
+    store = SPARQLStore(query_endpoint=f"{matrix_endpoint}/sparql", returnFormat=return_format,
                         method=method)  # type: ignore[arg-type]
     graph = rdflib.Graph(store=store)
     for query, expected in queries(form):
@@ -242,10 +257,10 @@ def curl(url: str, query: str, accept: str | None, body: Path) -> tuple[int, str
 @pytest.mark.parametrize("accept", ACCEPTS, ids=lambda a: "none" if a is None
                          else "browser" if a == BROWSER else a)
 @pytest.mark.parametrize("form", FORMS)
-def test_curl(endpoint: str, form: str, accept: str | None, tmp_path: Path) -> None:
+def test_curl(matrix_endpoint: str, form: str, accept: str | None, tmp_path: Path) -> None:
     refused = form in ("SELECT", "ASK") and accept in GRAPH_ACCEPTS
     for query, expected in queries(form):
-        status, content_type = curl(f"{endpoint}/sparql", query, accept, tmp_path / "body")
+        status, content_type = curl(f"{matrix_endpoint}/sparql", query, accept, tmp_path / "body")
         body = (tmp_path / "body").read_bytes()
         if refused:
             assert status == 406 and REFUSED in body.decode(), (status, body)
@@ -255,11 +270,11 @@ def test_curl(endpoint: str, form: str, accept: str | None, tmp_path: Path) -> N
 
 
 # -- a browser page on another origin -----------------------------------------------------------
-def test_cross_origin_post_from_a_browser(endpoint: str) -> None:
+def test_cross_origin_post_from_a_browser(matrix_endpoint: str) -> None:
     """What a page elsewhere (YASGUI, a notebook front end) does: a preflight for a POST with
     the headers jQuery-style clients add, then the POST; its answer must be readable there."""
     origin = "https://yasgui.example"
-    preflight = httpx.options(f"{endpoint}/sparql", headers={
+    preflight = httpx.options(f"{matrix_endpoint}/sparql", headers={
         "Origin": origin, "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "x-requested-with, content-type"})
     assert preflight.status_code == 200, preflight.text
@@ -268,7 +283,7 @@ def test_cross_origin_post_from_a_browser(endpoint: str) -> None:
     assert {"x-requested-with", "content-type"} <= allowed
     assert "POST" in preflight.headers["access-control-allow-methods"]
     assert preflight.headers["access-control-allow-origin"] in ("*", origin)
-    answer = httpx.post(f"{endpoint}/sparql", data={"query": SELECT}, headers={
+    answer = httpx.post(f"{matrix_endpoint}/sparql", data={"query": SELECT}, headers={
         "Origin": origin, "X-Requested-With": "XMLHttpRequest",
         "Accept": "application/sparql-results+json"})
     assert answer.headers["access-control-allow-origin"] in ("*", origin)
@@ -276,12 +291,12 @@ def test_cross_origin_post_from_a_browser(endpoint: str) -> None:
     assert {(r["investor"]["value"], r["label"]["value"]) for r in rows} == INVESTORS
 
 
-def test_matrix_reads_csv_values(endpoint: str, tmp_path: Path) -> None:
+def test_matrix_reads_csv_values(matrix_endpoint: str, tmp_path: Path) -> None:
     """The CSV cells go through rdflib's reader; this one reads the bytes as a spreadsheet
     would, so a CSV whose quoting rdflib forgives but a spreadsheet does not still fails."""
     if not CURL.exists():
         pytest.skip("curl is not installed at /usr/bin/curl (apt-get install curl)")
-    status, _ = curl(f"{endpoint}/sparql", SELECT, "text/csv", tmp_path / "body")
+    status, _ = curl(f"{matrix_endpoint}/sparql", SELECT, "text/csv", tmp_path / "body")
     assert status == 200
     rows = list(csv.reader(io.StringIO((tmp_path / "body").read_text(encoding="utf-8"))))
     assert rows == [["investor", "label"], [f"{ENT}peter-thiel", "Peter Thiel"]]
