@@ -279,34 +279,97 @@ class Derived:
             params.append(list(predicates))
         return (" WHERE " + " AND ".join(where) if where else ""), params
 
-    # -- the network explorer's first picture ----------------------------------------------
-    def most_linked(self, limit: int) -> list[str]:
-        """The ``limit`` entities with the most claims with other entities, most first."""
-        return [str(r["entity"]) for r in self.query(
-            "SELECT entity FROM entity_totals WHERE links > 0 ORDER BY links DESC, entity "
-            "LIMIT ?", [int(limit)])]
-
-    def neighbours(self, entity: str, limit: int) -> list[str]:
-        """The ``limit`` entities ``entity`` has the most claims with, most first."""
-        return [str(r["other"]) for r in self.query(
-            "SELECT other FROM entity_claims WHERE entity = ? AND other IS NOT NULL "
-            "AND other <> entity GROUP BY other ORDER BY COUNT(*) DESC, other LIMIT ?",
-            [entity, int(limit)])]
-
-    def subgraph(self, entities: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """(entities, edges) among ``entities``: the projection's nodes and edges, read from
-        each entity's outgoing claims (an index range per entity, not a scan of every edge)."""
-        if not entities:
+    # -- the network explorer on a large graph -------------------------------------------
+    def network(self, limit: int, *, focus: str | None = None, radius: int = 1,
+                predicates: list[str] | None = None, min_lines: int = 1,
+                date_from: str | None = None, date_to: str | None = None,
+                include_undated: bool = True, types: list[str] | None = None,
+                countries: list[str] | None = None
+                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(entities, claims between them) of a bounded picture of the claims graph: the
+        ``limit`` entities with the most claims with other entities under the filters (or, with
+        ``focus``, the entities it is most linked to, within ``radius`` claims), read from
+        ``entity_claims`` without building the whole graph. Filters as the analysis projection
+        applies them: relations, independent lines, date (else start) range, both ends of one
+        of ``types`` (classes as stored: pass subclasses too), either end in ``countries``."""
+        where, params = self._network_where(predicates, min_lines, date_from, date_to,
+                                            include_undated, types, countries)
+        base = ("FROM entity_claims ec"
+                + (" JOIN entities a ON a.id = ec.entity" if types or countries else "")
+                + " WHERE ec.other IS NOT NULL AND ec.other <> ec.entity" + where)
+        if focus is None:
+            if where:
+                ranked = self.query(f"SELECT ec.entity AS id {base} GROUP BY ec.entity "
+                                    "ORDER BY COUNT(*) DESC, ec.entity LIMIT ?",
+                                    [*params, int(limit)])
+            else:
+                ranked = self.query("SELECT entity AS id FROM entity_totals WHERE links > 0 "
+                                    "ORDER BY links DESC, entity LIMIT ?", [int(limit)])
+            chosen = [str(r["id"]) for r in ranked]
+        else:
+            chosen, ring = [focus], [focus]
+            for _ in range(max(1, radius)):
+                if len(chosen) >= limit or not ring:
+                    break
+                found = self.query(
+                    f"SELECT ec.other AS id {base} AND ec.entity IN (SELECT UNNEST(?)) "
+                    "AND NOT list_contains(?, ec.other) GROUP BY ec.other "
+                    "ORDER BY COUNT(*) DESC, ec.other LIMIT ?",
+                    [*params, ring, chosen, int(limit) - len(chosen)])
+                ring = [str(r["id"]) for r in found]
+                chosen += ring
+        if not chosen:
             return [], []
         nodes = self.query(
             "SELECT id, label_en, label_fr, types, country FROM entities "
-            "WHERE id IN (SELECT UNNEST(?)) ORDER BY id", [entities])
+            "WHERE id IN (SELECT UNNEST(?)) ORDER BY id", [chosen])
         edges = [{k: _json(v) for k, v in r.items()} for r in self.query(
-            "SELECT claim, entity AS subject, predicate, other AS object, date, precision, "
-            "start, \"end\", COALESCE(case_status, status) AS status, source_count, lines "
-            "FROM entity_claims WHERE direction = 'out' AND entity IN (SELECT UNNEST(?)) "
-            "AND other IN (SELECT UNNEST(?)) ORDER BY claim", [entities, entities])]
+            "SELECT ec.claim, ec.entity AS subject, ec.predicate, ec.other AS object, ec.date, "
+            "ec.precision, ec.start, ec.\"end\", COALESCE(ec.case_status, ec.status) AS status, "
+            f"ec.source_count, ec.lines {base} AND ec.direction = 'out' "
+            "AND ec.entity IN (SELECT UNNEST(?)) AND ec.other IN (SELECT UNNEST(?)) "
+            "ORDER BY ec.claim", [*params, chosen, chosen])]
         return nodes, edges
+
+    @staticmethod
+    def _network_where(predicates: list[str] | None, min_lines: int, date_from: str | None,
+                       date_to: str | None, include_undated: bool, types: list[str] | None,
+                       countries: list[str] | None) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if predicates is not None:
+            where.append("list_contains(?, ec.predicate)")
+            params.append(list(predicates))
+        if min_lines > 1:
+            where.append("COALESCE(ec.lines, ec.source_count) >= ?")
+            params.append(int(min_lines))
+        when = "COALESCE(ec.date, ec.start)"
+        if date_from or date_to:
+            bounds = []
+            if date_from:
+                bounds.append(f"{when} >= CAST(? AS DATE)")
+                params.append(date_from)
+            if date_to:
+                bounds.append(f"{when} <= CAST(? AS DATE)")
+                params.append(date_to)
+            undated = f" OR {when} IS NULL" if include_undated else ""
+            where.append("((" + " AND ".join(bounds) + ")" + undated + ")")
+        elif not include_undated:
+            where.append(f"{when} IS NOT NULL")
+        if types:
+            where.append("list_has_any(string_split(a.types, ' '), ?) "
+                         "AND list_has_any(string_split(ec.other_types, ' '), ?)")
+            params += [list(types), list(types)]
+        if countries:
+            where.append("(list_contains(?, a.country) OR list_contains(?, ec.other_country))")
+            params += [list(countries), list(countries)]
+        return "".join(f" AND {w}" for w in where), params
+
+    def edge_predicates(self) -> list[str]:
+        """The relations of claims between two entities (the explorer's relation filter)."""
+        return [str(r["predicate"]) for r in self.query(
+            "SELECT DISTINCT predicate FROM entity_claims WHERE other IS NOT NULL "
+            "ORDER BY predicate")]
 
     # -- the analysis projection's rows -----------------------------------------------------
     def projection_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],

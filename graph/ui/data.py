@@ -31,8 +31,19 @@ from graph.search import Match
 from graph.search import search as search_entities
 from graph.settings import get_settings
 from graph.store import BuildInfo, Store, StoreError, Table, open_store
-from graph.ui.model import Profile, load_profile
+from graph.ui.families import FAMILIES, REGULATORY
+from graph.ui.model import (
+    ClaimView,
+    Profile,
+    Reference,
+    add_contradictions,
+    claim_view,
+    derived_references,
+    load_hub,
+    load_profile,
+)
 from graph.ui.network import NetworkView, ego_graph, explorer_view, filter_graph
+from graph.vocabulary import load_vocabulary
 
 StoreKey = tuple[str, str, str, str]
 
@@ -223,7 +234,84 @@ def _profile(key: StoreKey, build: str, entity_id: str, lang: str) -> Profile | 
 
 
 def profile(entity_id: str, lang: str) -> Profile | None:
+    """Every claim of the entity (SPARQL): the claim page, the dossier of a small entity."""
     return _profile(store_key(), build_id(), entity_id, lang)
+
+
+HUB_CLAIMS = 1_000  # above this many claims, a profile page reads the derived tables
+PER_RELATION = 50  # a hub's newest claims shown per relation (the rest paged in)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _profile_page(key: StoreKey, build: str, entity_id: str, lang: str) -> Profile | None:
+    tables = open_derived(get_settings(), _open(key), build_id=build)
+    if tables is not None and tables.entity_totals(entity_id)["claims"] > HUB_CLAIMS:
+        return load_hub(_open(key), tables, entity_id, lang, PER_RELATION, Iris(key[3]))
+    return load_profile(_open(key), entity_id, lang, Iris(key[3]))
+
+
+def profile_page(entity_id: str, lang: str) -> Profile | None:
+    """What the profile page shows: every claim (SPARQL, as fast as an index lookup for most
+    entities), or for a hub of more than HUB_CLAIMS claims, when the build has derived tables,
+    its counts and newest claims per relation (``Profile.partial``)."""
+    return _profile_page(store_key(), build_id(), entity_id, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _references(key: StoreKey, build: str, claim_ids: tuple[str, ...], lang: str
+                ) -> dict[str, list[Reference]]:
+    return derived_references(_derived(key, build), list(claim_ids), lang)
+
+
+def references(claim_ids: list[str], lang: str) -> dict[str, list[Reference]]:
+    """References of the given claims from the derived tables (a hub's cards and dossier)."""
+    return _references(store_key(), build_id(), tuple(claim_ids), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _relation_page(key: StoreKey, build: str, entity_id: str, direction: str, predicate: str,
+                   after: str | None, limit: int, lang: str) -> tuple[list[ClaimView], str | None]:
+    tables = _derived(key, build)
+    page = tables.page("entity-claims", after=after, limit=limit, entity=entity_id,
+                       direction=direction, predicate=predicate)
+    claims = [claim_view(r, lang) for r in page.rows]
+    add_contradictions(claims, tables)
+    return claims, page.next
+
+
+def relation_page(entity_id: str, direction: str, predicate: str, after: str | None,
+                  limit: int, lang: str) -> tuple[list[ClaimView], str | None]:
+    """One keyset page of a hub's claims of one relation, newest first, and the next cursor."""
+    return _relation_page(store_key(), build_id(), entity_id, direction, predicate, after,
+                          limit, lang)
+
+
+@dataclass(frozen=True)
+class HubFigures:
+    claims: int
+    sources: int
+    actions: int
+    fines: dict[str, float]
+    raised: dict[str, float]
+    customers: int
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _hub_figures(key: StoreKey, build: str, entity_id: str) -> HubFigures:
+    tables = _derived(key, build)
+    totals_ = tables.entity_totals(entity_id)
+    actions = sum(int(r["claims"]) for r in tables.entity_summary(entity_id)
+                  if r["direction"] == "in" and r["predicate"] in REGULATORY)
+    return HubFigures(
+        claims=totals_["claims"], sources=totals_["sources"], actions=actions,
+        fines=tables.entity_amounts(entity_id, "in", ["fined"]),
+        raised=tables.entity_amounts(entity_id, "out", ["raised_funding"]),
+        customers=tables.entity_others(entity_id, list(FAMILIES["customers"])))
+
+
+def hub_figures(entity_id: str) -> HubFigures:
+    """A hub's key figures over all its claims (the profile page holds only some)."""
+    return _hub_figures(store_key(), build_id(), entity_id)
 
 
 def search(query: str, lang: str, limit: int = 10) -> list[Match]:
@@ -299,6 +387,76 @@ def explorer(lang: str, *, predicates: tuple[str, ...] | None, entity_types: tup
                      focus, radius)
 
 
+NETWORK_FULL_CLAIMS = 20_000  # above this, the explorer draws a bounded picture (derived)
+
+
+def network_is_large() -> bool:
+    """Whether the explorer draws a bounded picture from the derived tables instead of
+    projecting the whole graph (9.5 s cold at 100k claims, 249 s at 1M)."""
+    return derived() is not None and int(totals()["claims"] or 0) > NETWORK_FULL_CLAIMS  # type: ignore[call-overload]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _large_graph_options(key: StoreKey, build: str) -> GraphOptions:
+    tables = _derived(key, build)
+    found = tables.totals()
+    first, last = found.get("first_date"), found.get("last_date")
+    return GraphOptions(
+        types=tuple(sorted(str(r["key"]) for r in tables.facet("type"))),
+        relations=tuple(tables.edge_predicates()),
+        countries=tuple(sorted(str(r["key"]) for r in tables.facet("country"))),
+        first_year=int(str(first)[:4]) if first else None,
+        last_year=int(str(last)[:4]) if last else None,
+    )
+
+
+def large_graph_options() -> GraphOptions:
+    """The explorer's filter options from the derived facets (no projection)."""
+    return _large_graph_options(store_key(), build_id())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _explorer_overview(key: StoreKey, build: str, lang: str, predicates: tuple[str, ...] | None,
+                       entity_types: tuple[str, ...] | None, min_sources: int,
+                       countries: tuple[str, ...], date_from: str | None, date_to: str | None,
+                       include_undated: bool, measure: Measure, max_nodes: int,
+                       focus: str | None, radius: int) -> NetworkView:
+    types = None
+    if entity_types:
+        vocab = load_vocabulary()
+        wanted = set(entity_types)
+        types = sorted(c for c in vocab.entity_classes if vocab.ancestors(c) & wanted)
+    nodes, edges = _derived(key, build).network(
+        max_nodes, focus=focus, radius=radius,
+        predicates=list(predicates) if predicates is not None else None, min_lines=min_sources,
+        date_from=date_from, date_to=date_to, include_undated=include_undated, types=types,
+        countries=list(countries) or None)
+    graph = nx.MultiDiGraph(lang=lang, build_id=build)
+    for n in nodes:
+        label_en, label_fr = n["label_en"] or n["label_fr"] or n["id"], n["label_fr"] or n["label_en"] or n["id"]
+        graph.add_node(n["id"], label=label_fr if lang == "fr" else label_en, label_en=label_en,
+                       label_fr=label_fr, types=str(n["types"] or "").split(),
+                       country=n["country"])
+    for e in edges:
+        graph.add_edge(e["subject"], e["object"], key=e["claim"], claim=e["claim"],
+                       predicate=e["predicate"], source_count=e["source_count"] or 0,
+                       independent_source_count=e["lines"], date=e["date"], start=e["start"],
+                       end=e["end"], status=e["status"], date_precision=e["precision"])
+    return explorer_view(graph, measure=measure, max_nodes=max_nodes, lang=lang, focus=focus)
+
+
+def explorer_overview(lang: str, *, predicates: tuple[str, ...] | None,
+                      entity_types: tuple[str, ...] | None, min_sources: int,
+                      countries: tuple[str, ...], date_from: str | None, date_to: str | None,
+                      include_undated: bool, measure: Measure, max_nodes: int,
+                      focus: str | None = None, radius: int = 1) -> NetworkView:
+    """The explorer's bounded picture of a large graph (``Derived.network``), measured within
+    the picture; same arguments as ``explorer``."""
+    return _explorer_overview(store_key(), build_id(), lang, predicates, entity_types,
+                              min_sources, countries, date_from, date_to, include_undated,
+                              measure, max_nodes, focus, radius)
+
+
 def _predicate_values(name: str, predicates: tuple[str, ...], **params: str) -> pd.DataFrame:
     """A named query whose ``VALUES ?p { … }`` block lists ontology predicates."""
     query = get_query(name).render(iris(), **params)
@@ -321,6 +479,22 @@ def task_sources(predicates: tuple[str, ...]) -> pd.DataFrame:
 def sources(lang: str) -> pd.DataFrame:
     """``ui-sources``, empty cells as ''."""
     return named("ui-sources", lang=lang).fillna("")
+
+
+def source_facts(source_ids: list[str], lang: str) -> dict[str, dict[str, str]]:
+    """Facts of the given sources (publisher label, url, archive, sha256 …) for a dossier."""
+    if not source_ids:
+        return {}
+    if derived() is not None:
+        rows = listing("sources", source=sorted(set(source_ids)), limit=len(set(source_ids))).rows
+        facts = {str(r["source"]): {str(k): "" if v is None else str(v) for k, v in r.items()}
+                 for r in rows}
+        for fact in facts.values():
+            fact["publisher_label"] = fact.get(f"publisher_label_{lang}", "")
+        return facts
+    wanted = set(source_ids)
+    return {str(r["source"]): {str(k): str(v) for k, v in r.items()}
+            for r in sources(lang).to_dict("records") if r["source"] in wanted}
 
 
 def entity_labels(entity_ids: list[str], lang: str) -> dict[str, str]:

@@ -1,5 +1,11 @@
 """Network explorer: the claims graph filtered by type, relation, country, date and sources,
-nodes sized by a centrality measure and coloured by type; a click opens a profile."""
+nodes sized by a centrality measure and coloured by type; a click opens a profile.
+
+On a large graph (``data.network_is_large``: more than ``data.NETWORK_FULL_CLAIMS`` claims and
+derived tables) the picture is bounded and read from the derived tables: the most linked
+entities under the filters (or those most linked to the entity in focus) and the claims between
+them, the measure computed within it; the whole-graph projection is never built for a page.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +27,7 @@ MEASURES = ("pagerank", "betweenness", "degree", "claims")
 def _filters() -> dict[str, object]:
     """The sidebar filters; options come from the live data and the ontology."""
     vocab = load_vocabulary()
-    options = data.graph_options()
+    options = data.large_graph_options() if data.network_is_large() else data.graph_options()
     type_options = sorted({a for t in options.types for a in vocab.ancestors(t)} - {"Entity"},
                           key=lambda c: class_label(c, lang()).casefold())
     relations = sorted(options.relations, key=lambda p: predicate_label(p, lang()).casefold())
@@ -69,10 +75,7 @@ def _focus() -> tuple[str | None, int]:
     focus = st.query_params.get("entity") or st.session_state.get(CURRENT_ENTITY)
     if not focus:
         return None, 1
-    label = focus
-    found = data.profile(str(focus), lang())
-    if found is not None:
-        label = found.label
+    label = data.entity_labels([str(focus)], lang()).get(str(focus), str(focus))
     row = st.container(horizontal=True, vertical_alignment="center")
     with row:
         centred = st.toggle(tr("network.centre", name=md(label)), value=True, key="net_centre")
@@ -87,12 +90,21 @@ def render() -> None:
     need_build()
     filters = _filters()
     focus, radius = _focus()
-    view = data.explorer(lang(), **filters, focus=focus, radius=radius)  # type: ignore[arg-type]
+    large = data.network_is_large()
+    build = data.explorer_overview if large else data.explorer
+    view = build(lang(), **filters, focus=focus, radius=radius)  # type: ignore[arg-type]
     if not view.nodes:
         st.info(tr("network.empty"))
         return
-    st.caption(tr("network.summary", nodes=view.total_nodes, claims=view.total_edges,
-                  measure=tr(f"network.measure_{view.measure}")))
+    measure = tr(f"network.measure_{view.measure}")
+    if large and focus:
+        st.caption(tr("network.overview_focus", name=md(data.entity_labels([focus], lang()).get(
+            focus, focus)), shown=filters["max_nodes"], measure=measure))
+    elif large:
+        st.caption(tr("network.overview", shown=len(view.nodes), measure=measure))
+    else:
+        st.caption(tr("network.summary", nodes=view.total_nodes, claims=view.total_edges,
+                      measure=measure))
     if view.capped:
         st.warning(tr("network.capped", shown=len(view.nodes), total=view.total_nodes))
     if view.betweenness_samples:

@@ -21,9 +21,9 @@ def _pick(column: DeltaGenerator, role: str, default: str | None) -> str | None:
                               placeholder=tr("home.search_placeholder"), live=True, type="search")
         options: dict[str, str] = {}
         if default and not query:
-            found = data.profile(default, lang())
-            if found is not None:
-                options[default] = found.label
+            label = data.entity_labels([default], lang()).get(default)
+            if label:  # a label lookup, not the whole profile (a hub's takes seconds)
+                options[default] = label
         if query and query.strip():
             for match in data.search(query, lang(), limit=8):
                 kinds = ", ".join(class_label(t, lang()) for t in entity_types(match.types))

@@ -1,9 +1,16 @@
 """Entity profile: identity, claims by relation in both directions with their evidence, the
-entity's timeline and neighbourhood, and downloads (subgraph and cited dossier)."""
+entity's timeline and neighbourhood, and downloads (subgraph and cited dossier).
+
+A hub (more than ``data.HUB_CLAIMS`` claims, in a build with derived tables) shows its counts
+and key figures over every claim, the newest ``data.PER_RELATION`` claims of each relation, and
+pages through one relation at a time (keyset pages of ``entity-claims``); references are read
+only for the cards shown and the dossier.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -26,7 +33,17 @@ from graph.ui.labels import (
 from graph.ui.model import ClaimView, Profile, Reference
 from graph.ui.network import neighbourhood_view
 from graph.ui.tables import profile_claims
-from graph.ui.views.common import CURRENT_ENTITY, entity_link, lang, need_build, open_profile, search_box, tr
+from graph.ui.views.common import (
+    CURRENT_ENTITY,
+    entity_link,
+    lang,
+    need_build,
+    open_profile,
+    pager,
+    pager_buttons,
+    search_box,
+    tr,
+)
 from graph.ui.views.graphview import draw, legend_html
 
 CARDS_MAX = 60  # cards drawn per section on demand; the table holds every claim
@@ -166,23 +183,28 @@ def _downloads(profile: Profile) -> None:
     columns[0].download_button(tr("profile.download_csv"), data=claims_csv(profile),
                                file_name=f"{profile.id}-claims.csv", mime="text/csv",
                                icon=":material/table:", on_click="ignore", key="dl-csv")
-    facts = {str(r["source"]): {str(k): str(v) for k, v in r.items()}
-             for r in data.sources(lang()).to_dict("records")}
     columns[1].download_button(
         tr("profile.download_dossier"),
-        data=partial(_dossier, dossier_markdown, profile, info.build_id, info.built_at, facts),
+        data=partial(_dossier, dossier_markdown, profile, info.build_id, info.built_at),
         file_name=f"{profile.id}-dossier.md", mime="text/markdown",
         icon=":material/description:", on_click="ignore", key="dl-dossier")
     columns[0].download_button(
         tr("profile.download_dossier_html"),
-        data=partial(_dossier, dossier_html, profile, info.build_id, info.built_at, facts),
+        data=partial(_dossier, dossier_html, profile, info.build_id, info.built_at),
         file_name=f"{profile.id}-dossier.html", mime="text/html",
         icon=":material/print:", on_click="ignore", key="dl-dossier-html")
 
 
-def _dossier(render: Callable[..., str], *args: object) -> bytes:
-    """A dossier built when it is downloaded, not on every page run."""
-    return render(*args).encode("utf-8")
+def _dossier(render: Callable[..., str], profile: Profile, build_id: str, built_at: str) -> bytes:
+    """A dossier built when it is downloaded, not on every page run: the facts of the sources
+    it cites (a hub's references too) are read then, not the whole source list every time."""
+    if profile.partial:
+        found = data.references([c.claim for c in profile.claims], lang())
+        profile = replace(profile, claims=[replace(c, references=found.get(c.claim, []))
+                                           for c in profile.claims])
+    cited = sorted({i for c in profile.claims for r in c.references
+                    for i in (r.source, r.copy_of) if i})
+    return render(profile, build_id, built_at, data.source_facts(cited, lang())).encode("utf-8")
 
 
 def _network(profile: Profile) -> None:
@@ -202,6 +224,11 @@ def _network(profile: Profile) -> None:
 
 def _figures(profile: Profile) -> None:
     """Key figures: claims, sources, regulatory actions, fines, funding, customers."""
+    if profile.partial:
+        hub = data.hub_figures(profile.id)
+        _show_figures(hub.claims, hub.sources, hub.actions, _sums(hub.fines),
+                      _sums(hub.raised), hub.customers)
+        return
     family = {c.claim: family_of(c.predicate) for c in profile.claims}
     sources = {r.source for c in profile.claims for r in c.references}
     actions = [c for c in profile.claims if family[c.claim] == "regulatory"
@@ -210,16 +237,21 @@ def _figures(profile: Profile) -> None:
     raised = _totals(c for c in profile.claims
                      if c.predicate == "raised_funding" and c.direction == "out")
     customers = {c.other for c in profile.claims if family[c.claim] == "customers" and c.other}
-    figures = [(tr("profile.fig_claims"), str(len(profile.claims))),
-               (tr("profile.fig_sources"), str(len(sources)))]
+    _show_figures(len(profile.claims), len(sources), len(actions), fines, raised, len(customers))
+
+
+def _show_figures(claims: int, sources: int, actions: int, fines: str, raised: str,
+                  customers: int) -> None:
+    figures = [(tr("profile.fig_claims"), str(claims)),
+               (tr("profile.fig_sources"), str(sources))]
     if actions:
-        figures.append((tr("profile.fig_actions"), str(len(actions))))
+        figures.append((tr("profile.fig_actions"), str(actions)))
     if fines:
         figures.append((tr("profile.fig_fines"), fines))
     if raised:
         figures.append((tr("profile.fig_raised"), raised))
     if customers:
-        figures.append((tr("profile.fig_customers"), str(len(customers))))
+        figures.append((tr("profile.fig_customers"), str(customers)))
     for column, (name, value) in zip(st.columns(len(figures)), figures, strict=True):
         column.metric(name, value, help=value)
 
@@ -231,18 +263,32 @@ def _totals(claims: Iterable[ClaimView]) -> str:
         number = amount_number(claim.amount_value)
         if number is not None:
             sums[claim.currency] = sums.get(claim.currency, 0.0) + number
+    return _sums(sums)
+
+
+def _sums(sums: dict[str, float]) -> str:
     return " + ".join(format_compact(v, c, lang()) for c, v in sorted(sums.items()))
 
 
-def _index(sections: dict[str, list[ClaimView]]) -> None:
+def _family_counts(profile: Profile, sections: dict[str, list[ClaimView]]) -> dict[str, int]:
+    """Claims per family: all of them, also for a hub whose sections hold only some."""
+    if not profile.partial:
+        return {name: len(claims) for name, claims in sections.items()}
+    counts: dict[str, int] = {}
+    for (_, predicate), n in profile.counts.items():
+        counts[family_of(predicate)] = counts.get(family_of(predicate), 0) + n
+    return counts
+
+
+def _index(sections: dict[str, list[ClaimView]], counts: dict[str, int]) -> None:
     """The section index, kept in view while scrolling (a sticky container)."""
     # Streamlit wraps the keyed container in a div of its own height: that wrapper is what
     # sticks (position:sticky only works within the parent's box).
     st.html("<style>div:has(> .st-key-profile_index){position:sticky;top:3.75rem;z-index:990;"
             "background:var(--st-background-color,#fff);padding:.3rem 0;"
             "border-bottom:1px solid rgba(49,51,63,.2)}</style>")
-    links = [f"[{md(tr(f'family.{name}'))} ({len(claims)})](#{ANCHOR_PREFIX}{name})"
-             for name, claims in sections.items()]
+    links = [f"[{md(tr(f'family.{name}'))} ({counts[name]})](#{ANCHOR_PREFIX}{name})"
+             for name in sections]
     links += [f"[{md(tr('profile.network'))}](#{ANCHOR_PREFIX}network)",
               f"[{md(tr('profile.downloads'))}](#{ANCHOR_PREFIX}downloads)"]
     with st.container(key="profile_index"):
@@ -253,14 +299,55 @@ TASK_PAGES = {"regulatory": "pages/regulatory.py", "funding": "pages/funding.py"
               "customers": "pages/contracts.py"}
 
 
-def _section(profile: Profile, name: str, claims: list[ClaimView]) -> None:
+def _section(profile: Profile, name: str, claims: list[ClaimView], total: int) -> None:
     """One family: a sortable table, the task view for the whole graph, cards on demand."""
-    st.header(f"{md(tr(f'family.{name}'))} ({len(claims)})", anchor=f"{ANCHOR_PREFIX}{name}")
+    st.header(f"{md(tr(f'family.{name}'))} ({total})", anchor=f"{ANCHOR_PREFIX}{name}")
     shown = claims[:SECTION_MAX]  # newest first; the CSV download holds every claim
-    frame = profile_claims(shown, lang(), {"single": tr("badge.single_source"),
-                                           "disputed": tr("badge.disputed")})
+    _claims_table(shown, f"tbl-{name}")
     if len(claims) > SECTION_MAX:
         st.caption(tr("tasks.capped", n=SECTION_MAX))
+    if profile.partial and total > len(claims):
+        st.caption(tr("profile.hub_section", n=data.PER_RELATION, shown=len(claims), total=total))
+        _relation_pager(profile, name)
+    row = st.container(horizontal=True, vertical_alignment="center")
+    with row:
+        cards = st.toggle(tr("profile.cards"), key=f"cards-{name}")
+        if name in TASK_PAGES:
+            st.page_link(TASK_PAGES[name], label=tr(f"profile.task_{name}"),
+                         query_params={"entity": profile.id}, icon=":material/table_view:")
+    if cards:
+        chosen = claims[:CARDS_MAX]
+        if profile.partial:
+            found = data.references([c.claim for c in chosen], lang())
+            chosen = [replace(c, references=found.get(c.claim, [])) for c in chosen]
+        for claim in chosen:
+            _claim(claim)
+        if len(claims) > CARDS_MAX:
+            st.caption(tr("profile.cards_capped", n=CARDS_MAX))
+
+
+def _relation_pager(profile: Profile, name: str) -> None:
+    """A hub's claims of one relation of the family, a keyset page at a time."""
+    relations = sorted(((d, p) for d, p in profile.counts if family_of(p) == name),
+                       key=lambda dp: -profile.counts[dp])
+    chosen = st.selectbox(tr("profile.hub_relation"), relations, key=f"rel-{name}",
+                          format_func=lambda dp: f"{predicate_label(dp[1], lang(), inverse=dp[0] == 'in')}"
+                                                 f" ({profile.counts[dp]})")
+    if chosen is None:
+        return
+    direction, predicate = chosen
+    key = f"relpage-{name}"
+    cursor, index = pager(key, chosen)
+    claims, next_cursor = data.relation_page(profile.id, direction, predicate, cursor,
+                                             data.PER_RELATION, lang())
+    _claims_table(claims, f"tbl-{name}-page")
+    pager_buttons(key, next_cursor, index=index, shown=len(claims), limit=data.PER_RELATION,
+                  total=profile.counts[chosen])
+
+
+def _claims_table(shown: list[ClaimView], key: str) -> None:
+    frame = profile_claims(shown, lang(), {"single": tr("badge.single_source"),
+                                           "disputed": tr("badge.disputed")})
     frame = frame.drop(columns=[c for c in ("amount", "currency", "grade", "country", "detail")
                                 if frame[c].isna().all() or (frame[c] == "").all()])
     config = {
@@ -280,19 +367,8 @@ def _section(profile: Profile, name: str, claims: list[ClaimView]) -> None:
         "profile": st.column_config.LinkColumn(tr("col.profile"), display_text=tr("col.open")),
     }
     height = min(TABLE_ROWS, len(frame)) * 35 + 38
-    st.dataframe(frame, hide_index=True, key=f"tbl-{name}", height=height,
+    st.dataframe(frame, hide_index=True, key=key, height=height,
                  column_config={k: v for k, v in config.items() if k in frame.columns})
-    row = st.container(horizontal=True, vertical_alignment="center")
-    with row:
-        cards = st.toggle(tr("profile.cards"), key=f"cards-{name}")
-        if name in TASK_PAGES:
-            st.page_link(TASK_PAGES[name], label=tr(f"profile.task_{name}"),
-                         query_params={"entity": profile.id}, icon=":material/table_view:")
-    if cards:
-        for claim in claims[:CARDS_MAX]:
-            _claim(claim)
-        if len(claims) > CARDS_MAX:
-            st.caption(tr("profile.cards_capped", n=CARDS_MAX))
 
 
 def render() -> None:
@@ -302,7 +378,7 @@ def render() -> None:
         st.title(tr("profile.title"))
         search_box("profile_search", label_key="profile.search_label")
         return
-    profile = data.profile(entity_id, lang())
+    profile = data.profile_page(entity_id, lang())
     if profile is None:
         st.title(tr("profile.title"))
         st.error(tr("profile.not_found", id=md(entity_id)))
@@ -315,11 +391,14 @@ def render() -> None:
     for claim in profile.claims:
         sections.setdefault(family_of(claim.predicate), []).append(claim)
     sections = {name: sections[name] for name in FAMILY_ORDER if name in sections}
-    _index(sections)
+    counts = _family_counts(profile, sections)
+    _index(sections, counts)
     if not profile.claims:
         st.info(tr("profile.no_claims"))
+    if profile.partial:
+        st.info(tr("profile.hub_shown", total=profile.claim_count, n=data.PER_RELATION))
     for name, claims in sections.items():
-        _section(profile, name, claims)
+        _section(profile, name, claims, counts[name])
     network_col, side_col = st.columns([3, 2], gap="large")
     with network_col:
         st.header(tr("profile.network"), anchor=f"{ANCHOR_PREFIX}network")
