@@ -118,8 +118,10 @@ def _solutions(variables: list[str], rows: list[ox.QuerySolution], fmt: str) -> 
 def write_boolean(answer: ox.QueryBoolean, job: QueryJob) -> JobResult:
     if job.results_type is None:
         return not_acceptable("boolean")
-    body = answer.serialize(format=RESULT_FORMATS[job.results_type]) or b""
-    return JobResult(200, job.results_type, body, kind="boolean", count=1)
+    # CSV and TSV define no boolean: SPARQL JSON instead (rdflib reads the answer by its type)
+    fmt = media.BOOLEAN_FALLBACK.get(job.results_type, job.results_type)
+    body = answer.serialize(format=RESULT_FORMATS[fmt]) or b""
+    return JobResult(200, fmt, body, kind="boolean", count=1)
 
 
 def write_solutions(variables: list[str], solutions: Iterable[ox.QuerySolution], job: QueryJob

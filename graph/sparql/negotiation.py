@@ -86,9 +86,8 @@ PAGES = Offers(
 GRAPH_FALLBACK = {JSON_RESULTS: JSONLD, XML_RESULTS: RDFXML, CSV: TURTLE, TSV: TURTLE}
 # Likewise an ASK asked for as CSV or TSV, which define no boolean (SPARQL 1.1 CSV/TSV covers
 # SELECT only): rdflib's SPARQLStore(returnFormat="csv") reads `text/csv` with its CSV results
-# parser and hands its user an empty SELECT instead of the answer. For the writer of boolean
-# results (graph.sparql.execute.write_boolean); tests/endpoint/test_client_matrix.py has the
-# cells that pass once it is used.
+# parser and would hand its user an empty SELECT instead of the answer; so the writer of
+# boolean results (graph.sparql.execute.write_boolean) answers them in SPARQL JSON.
 BOOLEAN_FALLBACK = {CSV: JSON_RESULTS, TSV: JSON_RESULTS}
 
 

@@ -10,8 +10,8 @@ written as (a SELECT in Turtle), the cell asserts the documented refusal: 406 na
 formats there are. On first run 20 of SPARQLWrapper's 160 cells failed, all on its ``format``
 values (``format=rdf+xml``, ``format=tsv&format=`` with an empty second value, its Accept list
 ``application/ld+json,application/x-json+ld`` as one value); rdflib's CSV reader cannot carry
-an ASK answer (see ``BOOLEAN_IN_CSV``). ``test_clients.py`` keeps what is not a cell here: rdflib
-triple patterns over the store, and refusing its updates.
+an ASK answer, so the endpoint answers one asked for as CSV in SPARQL JSON. ``test_clients.py``
+keeps what is not a cell here: rdflib triple patterns over the store, and refusing its updates.
 """
 
 from __future__ import annotations
@@ -114,11 +114,7 @@ def decode(body: bytes, content_type: str, form: str) -> object:
     if kind in GRAPH_SYNTAX:
         assert form in ("CONSTRUCT", "DESCRIBE"), (form, kind)
         return graph_triples(body, kind)
-    if form == "ASK" and kind in ("text/csv", "text/tab-separated-values"):
-        # CSV/TSV define no boolean; the endpoint writes the word, as Jena does after a header.
-        word = body.decode().split()[-1]
-        assert word in ("true", "false"), body
-        return word == "true"
+    assert not (form == "ASK" and kind in ("text/csv", "text/tab-separated-values")), kind
     assert form in ("SELECT", "ASK"), (form, kind)
     result = rdflib.query.Result.parse(io.BytesIO(body), content_type=kind)
     if form == "ASK":
@@ -196,13 +192,9 @@ def test_sparqlwrapper(matrix_endpoint: str, form: str, fmt: str | None, mode: s
 
 
 # -- rdflib SPARQLStore -------------------------------------------------------------------------
-# rdflib reads a text/csv answer with its CSV results parser, which has no boolean: an ASK comes
-# back as a SELECT with no rows unless the endpoint answers a boolean asked for as CSV in a
-# format that has one. That fallback belongs in graph.sparql.execute.write_boolean (owned
-# elsewhere while this matrix was written); strict, so the cell fails once the fix lands.
-BOOLEAN_IN_CSV = pytest.mark.xfail(
-    strict=True, reason="a boolean asked for as CSV should fall back to SPARQL JSON results "
-    "(write_boolean), as a graph asked for as CSV falls back to Turtle")
+# rdflib reads a text/csv answer with its CSV results parser, which has no boolean: an ASK asked
+# for as CSV comes back in SPARQL JSON (graph.sparql.execute.write_boolean), or rdflib would
+# hand its user a SELECT with no rows.
 
 
 def from_rdflib(result: rdflib.query.Result, form: str) -> object:
@@ -218,10 +210,8 @@ def from_rdflib(result: rdflib.query.Result, form: str) -> object:
 @pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
 @pytest.mark.parametrize("return_format", ["xml", "json", "csv"])
 @pytest.mark.parametrize("form", FORMS)
-def test_rdflib_sparqlstore(matrix_endpoint: str, form: str, return_format: str, method: str,
-                            request: pytest.FixtureRequest) -> None:
-    if form == "ASK" and return_format == "csv":
-        request.applymarker(BOOLEAN_IN_CSV)
+def test_rdflib_sparqlstore(matrix_endpoint: str, form: str, return_format: str, method: str
+                            ) -> None:
     store = SPARQLStore(query_endpoint=f"{matrix_endpoint}/sparql", returnFormat=return_format,
                         method=method)  # type: ignore[arg-type]
     graph = rdflib.Graph(store=store)
