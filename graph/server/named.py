@@ -14,7 +14,7 @@ from starlette.responses import Response
 from graph.named_queries import named_queries
 from graph.rdf.iris import Iris
 from graph.server.endpoint import choose, job_response, refusal_response, run_job
-from graph.server.protocol import parse_params
+from graph.server.protocol import one_format, parse_params
 from graph.settings import Settings
 from graph.sparql.execute import QueryJob
 from graph.sparql.guard import Refusal
@@ -32,9 +32,10 @@ async def named_query(request: Request) -> Response:
             raise Refusal(404, f"no named query {name!r}; see / for the list")
         raw = request.scope.get("query_string", b"")
         try:
-            params = dict(parse_params(raw.decode("utf-8"), "query string"))
+            pairs = parse_params(raw.decode("utf-8"), "query string")
         except UnicodeDecodeError:
             raise Refusal(400, "the query string is not valid UTF-8") from None
+        params = dict(pairs)
         known = {p.name for p in query.params} | {"format", "output"}
         unknown = sorted(set(params) - known)
         if unknown:
@@ -47,8 +48,9 @@ async def named_query(request: Request) -> Response:
             text = query.render(Iris(settings.base_iri), **values)
         except ValueError as exc:
             raise Refusal(400, f"bad parameter value: {exc}") from None
-        results_type, graph_type = choose(params.get("format") or params.get("output"),
-                                          request.headers.get("accept"))
+        # repeated format/output values that agree, as on /sparql
+        fmt = one_format([v for k, v in pairs if k in ("format", "output")])
+        results_type, graph_type = choose(fmt, request.headers.get("accept"))
         if results_type is None and graph_type is None:
             raise Refusal(406, "no acceptable format")
         result = await run_job(request.app.state.pages, QueryJob(
