@@ -243,10 +243,11 @@ PER_RELATION = 50  # a hub's newest claims shown per relation (the rest paged in
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _profile_page(key: StoreKey, build: str, entity_id: str, lang: str) -> Profile | None:
+def _profile_page(key: StoreKey, build: str, entity_id: str, lang: str, hub: int,
+                  per_relation: int) -> Profile | None:
     tables = open_derived(get_settings(), _open(key), build_id=build)
-    if tables is not None and tables.entity_totals(entity_id)["claims"] > HUB_CLAIMS:
-        return load_hub(_open(key), tables, entity_id, lang, PER_RELATION, Iris(key[3]))
+    if tables is not None and tables.entity_totals(entity_id)["claims"] > hub:
+        return load_hub(_open(key), tables, entity_id, lang, per_relation, Iris(key[3]))
     return load_profile(_open(key), entity_id, lang, Iris(key[3]))
 
 
@@ -254,7 +255,7 @@ def profile_page(entity_id: str, lang: str) -> Profile | None:
     """What the profile page shows: every claim (SPARQL, as fast as an index lookup for most
     entities), or for a hub of more than HUB_CLAIMS claims, when the build has derived tables,
     its counts and newest claims per relation (``Profile.partial``)."""
-    return _profile_page(store_key(), build_id(), entity_id, lang)
+    return _profile_page(store_key(), build_id(), entity_id, lang, HUB_CLAIMS, PER_RELATION)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

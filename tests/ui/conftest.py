@@ -113,7 +113,7 @@ def raw_texts(app: AppTest) -> str:
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
                  "error", "success", "text"):
-        parts += [str(e.value) for e in app.get(kind)]
+        parts += [str(e.value) for e in app.get(kind)]  # type: ignore[union-attr]
     parts += [str(e.proto.label) for e in app.get("page_link")]
     return "\n".join(parts)
 

@@ -32,7 +32,7 @@ def test_network_draws_every_linked_entity_with_a_legend_and_ranking(ui: Setting
         assert kind in legend, (kind, legend)
     top = app.dataframe[0].value
     assert top["entity"].iloc[0] == "Clearview AI"  # the hub ranks first by PageRank
-    sizes = {n["id"]: n["size"] for n in data["nodes"]}
+    sizes = {n["id"]: float(str(n["size"])) for n in data["nodes"]}
     assert sizes["clearview-ai"] == max(sizes.values())
 
 
