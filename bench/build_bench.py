@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,21 +67,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10k,100k")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="1,2", help="process counts to compare")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="builds per process count; the fastest is reported")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     rows: list[list[object]] = []
-    loads: list[str] = []
     with tempfile.TemporaryDirectory(prefix="custodiet-bench-") as tmp:
         for size in (parse_size(s) for s in args.sizes.split(",")):
             ledger = Path(tmp) / f"ledger-{size}.jsonl"
             write_jsonl(Generator(size, args.seed).records(), ledger)
             ids = set()
-            for workers in (int(w) for w in args.workers.split(",")):
-                load = os.getloadavg()[0]
-                row = measure(ledger, Path(tmp) / f"store-{size}-{workers}", workers)
-                print(row, flush=True)
-                ids.add(row["build_id"])
-                loads.append(f"{load:.1f}")
+            best: dict[int, tuple[dict[str, Any], float]] = {}
+            counts = [int(w) for w in args.workers.split(",")]
+            for turn in range(args.repeat):  # alternate the counts: the machine's load drifts
+                for workers in counts if turn % 2 == 0 else counts[::-1]:
+                    load = os.getloadavg()[0]
+                    store = Path(tmp) / f"store-{size}-{workers}-{turn}"
+                    row = measure(ledger, store, workers)
+                    shutil.rmtree(store, ignore_errors=True)
+                    print(row, flush=True)
+                    ids.add(row["build_id"])
+                    if workers not in best or row["total"] < best[workers][0]["total"]:
+                        best[workers] = (row, load)
+            for workers in counts:
+                row, load = best[workers]
                 rows.append([f"{size:,}", workers, row["shipped"], f"{row['quads']:,}",
                              *(f"{row[s]:.1f}" if s in row else "–" for s in STAGES),
                              f"{row['total']:.1f}", f"{row['cpu']:.1f}",
@@ -101,12 +111,13 @@ def main(argv: list[str] | None = None) -> None:
         "ledger uses (in-process under 8 MB of input). *CPU*: user + system of every process; "
         "*peak*: this process's peak resident memory plus the largest child's. Both rows of a "
         "size gave the same build id (same N-Quads bytes). *load avg*: the machine's 1-minute "
-        "load average before the build (2 cores, shared with other work).\n\n"
+        "load average before the build (2 cores, shared with other work). With `--repeat N`, "
+        "each count is built N times, alternating, and the fastest build is shown.\n\n"
         + markdown_table(headers, rows)
     )
     if not args.no_write:
         write_section("build", "Build pipeline stages, one and two processes", body,
-                      f"python -m bench.build_bench --sizes {args.sizes}")
+                      f"python -m bench.build_bench --sizes {args.sizes} --repeat {args.repeat}")
     print(body)
 
 
