@@ -239,7 +239,7 @@ def profile(entity_id: str, lang: str) -> Profile | None:
 
 
 HUB_CLAIMS = 1_000  # above this many claims, a profile page reads the derived tables
-PER_RELATION = 50  # a hub's newest claims shown per relation (the rest paged in)
+PER_RELATION = 25  # a hub's newest claims shown per relation (the rest paged in)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

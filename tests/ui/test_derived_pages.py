@@ -46,8 +46,9 @@ def altered_store(built_store: Settings, tmp_path_factory: pytest.TempPathFactor
     con = duckdb.connect(str(_derived_file(settings)))
     try:
         con.execute("UPDATE totals SET claims = 4242")
-        con.execute("UPDATE timeline SET subject_label_en = 'Derived regulator' "
-                    "WHERE claim = 'imy-fine-police'")
+        for table in ("timeline", "newest"):  # oldest first, and newest first
+            con.execute(f"UPDATE {table} SET subject_label_en = 'Derived regulator' "
+                        "WHERE claim = 'imy-fine-police'")
         con.execute("UPDATE source_list SET title = 'Derived title'")
         con.execute("UPDATE map SET claims = 40 WHERE country = 'SE'")
         con.execute("UPDATE entity_claims SET other_label_en = 'Derived ICO' "
