@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import shutil
 import time
 import traceback
@@ -245,7 +246,8 @@ def validate_sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, s
     """Validate with ``count`` processes (this one included) and assemble their output."""
     context = multiprocessing.get_context("fork")  # inherit vocabulary, settings, imports
     children: list[tuple[Any, Connection]] = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         for index in range(1, count):
             receive, send = context.Pipe(duplex=False)
@@ -258,7 +260,7 @@ def validate_sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, s
         search = SearchSink() if publish else None
         outcome, own = _shard(0, count, inputs, vocab, source_root, base_iri, staging, publish,
                               progress, [search] if search is not None else [])
-        validated = time.perf_counter()
+        validated, own_cpu = time.perf_counter(), time.process_time() - cpu
         results = [ShardResult(own.blocks, own.events, outcome.ok)]
         for process, receive in children:
             try:
@@ -275,12 +277,17 @@ def validate_sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, s
                                          f"({result.events} events against {own.events})")
             results.append(result)
         waited = time.perf_counter()
-        if not outcome.ok:
-            return ShardedBuild(outcome, own.nquads, None, search,
-                                {"validate": validated - started, "wait": waited - validated})
-        nquads, derived = _assemble(results, vocab, base_iri, staging, publish)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU seconds of the busiest process: the validation's wall time on idle cores (wall
+        # times on a shared machine depend on what else runs; see docs/scaling.md).
+        child_cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / max(
+            1, count - 1)
         seconds = {"validate": validated - started, "wait": waited - validated,
-                   "assemble": time.perf_counter() - waited}
+                   "cpu_longest": max(own_cpu, child_cpu)}
+        if not outcome.ok:
+            return ShardedBuild(outcome, own.nquads, None, search, seconds)
+        nquads, derived = _assemble(results, vocab, base_iri, staging, publish)
+        seconds["assemble"] = time.perf_counter() - waited
         return ShardedBuild(outcome, nquads, derived, search, seconds)
     finally:
         for process, receive in children:
