@@ -1,7 +1,8 @@
-"""Dashboard benchmark: time to first render of the home page and of an entity profile.
+"""Dashboard benchmark: time to first render of every whole-graph page and of profiles.
 
     python -m bench.dashboard_bench                   # bundled data and a 100k-claim graph
     python -m bench.dashboard_bench --sizes bundled   # bundled data only
+    python -m bench.dashboard_bench --sizes 1m        # a million claims (builds it once: ~5 min)
 
 Each page is rendered by Streamlit's AppTest (the real ``app.py`` script, every query, the
 projection and the search index; not the browser's drawing) in a fresh Python process, so the
@@ -10,7 +11,11 @@ Streamlit caches, nothing in memory; the search index's disk cache is removed to
 page is then rendered again in that process ("warm": what every later visitor waits for). The
 profile is Clearview AI's on the bundled data; on the synthetic graph, the biggest hub's and a
 typical entity's (median degree). The synthetic ledger and store are the scale benchmark's
-(``bench.generate``, ``bench.run``), reused from ``var/bench`` when present.
+(``bench.generate``, ``bench.run``), reused from ``var/bench`` when present (rebuilt when its
+derived tables are missing or of an older format, so the pages do not silently fall back to
+SPARQL). During the cold render, the time spent reading the derived tables (DuckDB queries and
+their rows) and SPARQL (``Store.select``) is summed: the page's *data*, against the rest
+(imports, Streamlit, figures).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.report import markdown_table, write_section
 
@@ -45,6 +51,8 @@ def child(store: str, page: str, entity: str | None) -> dict[str, float]:
     # a cost of the test harness, not of the dashboard, so it is paid once, outside the timer.
     components = BidiComponentManager()
     components.discover_and_register_components(start_file_watching=False)
+    spent = {"derived": 0.0, "sparql": 0.0}
+    _time_calls(spent)
 
     def render() -> float:
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
@@ -61,11 +69,37 @@ def child(store: str, page: str, entity: str | None) -> dict[str, float]:
         return elapsed
 
     cold = render()
+    data = dict(spent)
     warm = statistics.median(render() for _ in range(WARM_RUNS))
-    return {"cold": cold, "warm": warm}
+    from graph.derived.views import open_derived
+
+    return {"cold": cold, "warm": warm, "derived_s": data["derived"], "sparql_s": data["sparql"],
+            "tables": float(open_derived() is not None)}
+
+
+def _time_calls(spent: dict[str, float]) -> None:
+    """Sum the time of every derived-table read and every SPARQL SELECT into ``spent``."""
+    from graph.derived.views import Derived
+    from graph.store.oxigraph_store import OxigraphStore
+
+    def timed(cls: Any, name: str, key: str) -> None:
+        original = getattr(cls, name)
+
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                spent[key] += time.perf_counter() - started
+
+        setattr(cls, name, wrapper)
+
+    timed(Derived, "query", "derived")
+    timed(OxigraphStore, "select", "sparql")
 
 
 def measure(store: Path, page: str, entity: str | None, repeats: int = REPEATS) -> dict[str, float]:
+    """Medians over ``repeats`` processes of the child's numbers."""
     runs = []
     for _ in range(repeats):
         args = [sys.executable, "-m", "bench.dashboard_bench", "--child", str(store), page,
@@ -74,7 +108,7 @@ def measure(store: Path, page: str, entity: str | None, repeats: int = REPEATS) 
         if done.returncode != 0:
             raise RuntimeError(done.stderr[-3000:])
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {k: statistics.median(r[k] for r in runs) for k in ("cold", "warm")}
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
 def bundled_store() -> Path:
@@ -97,11 +131,30 @@ def synthetic_store(claims: int, seed: int = 1) -> tuple[Path, dict[str, str]]:
     store = WORK / f"store-{size_name(claims).lower()}-seed{seed}"
     if not (store / "current").exists():
         child_build(ledger, store)
+    elif not _has_tables(store):  # an older build: rebuild (same build id, new tables)
+        from graph.pipeline import run
+        from graph.settings import Settings
+
+        run([(ledger, "bulk")], Settings(store_dir=store), shacl=False)  # type: ignore[call-arg]
+    assert _has_tables(store), "the build wrote no derived tables"
     return store, pick_entities(ledger)
+
+
+def _has_tables(store: Path) -> bool:
+    from graph.derived.views import open_derived
+    from graph.settings import Settings
+
+    return open_derived(Settings(store_dir=store)) is not None  # type: ignore[call-arg]
 
 
 def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def data_cell(result: dict[str, float]) -> str:
+    """The cold render's reads: derived tables, SPARQL (ms)."""
+    derived, sparql = result["derived_s"] * 1000, result["sparql_s"] * 1000
+    return f"{derived:.0f} / {sparql:.0f}" + ("" if result["tables"] else " (no tables)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -133,20 +186,27 @@ def main(argv: list[str] | None = None) -> None:
                       f"profile: typical entity ({picked['typical_degree']} claims)")]
         for page, entity, name in pages:
             result = measure(store, page, entity)
-            rows.append([label, name, seconds(result["cold"]), seconds(result["warm"])])
+            rows.append([label, name, seconds(result["cold"]), seconds(result["warm"]),
+                         data_cell(result)])
             print(rows[-1], file=sys.stderr)
         for page in OTHER_PAGES:  # for information: one process each
             result = measure(store, page, None, repeats=1)
-            rows.append([label, f"{page} (1 run)", seconds(result["cold"]), seconds(result["warm"])])
+            rows.append([label, f"{page} (1 run)", seconds(result["cold"]),
+                         seconds(result["warm"]), data_cell(result)])
             print(rows[-1], file=sys.stderr)
     body = (
         "Time for the dashboard's script to produce a page (Streamlit AppTest: every query, table "
         "and figure of the page, not the browser's drawing). *Cold*: the first visitor after a "
         "start or a rebuild (fresh process, empty caches, module imports included); *warm*: later "
         f"visitors (caches keyed on the build id). Home and profiles: median of {REPEATS} "
-        "processes; the other pages, one. The network explorer's cold time is mostly the "
-        "projection and centrality of `graph.analysis` (see its section).\n\n"
-        + markdown_table(["data", "page", "cold", "warm"], rows)
+        "processes; the other pages, one. *Data* is the part of the cold render spent reading "
+        "the build's derived tables (DuckDB queries and their rows) / SPARQL (`Store.select`), "
+        "in ms; the rest is imports, Streamlit and figures. The whole-graph pages read the "
+        "derived tables (docs/scaling.md, *The dashboard on derived tables*); a hub's profile "
+        "too, a typical entity's profile is SPARQL (index lookups).\n\n"
+        + markdown_table(["data", "page", "cold", "warm", "data ms: derived / SPARQL"], rows)
+        + f"\n\n1-minute load average when the run ended: {os.getloadavg()[0]:.1f} (2 cores "
+        "shared with other work: read the times as upper bounds)."
     )
     write_section("dashboard", "Dashboard: time to first render", body,
                   "python -m bench.dashboard_bench" + ("" if args.sizes == "bundled,100k"

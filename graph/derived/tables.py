@@ -24,7 +24,7 @@ from graph.derived.sink import COLUMNS, NULL
 from graph.settings import Settings
 from graph.store import open_store
 
-FORMAT = 3  # bump when the tables change: readers ignore databases of another format
+FORMAT = 4  # bump when the tables change: readers ignore databases of another format
 SUFFIX = ".duckdb"
 
 
@@ -183,7 +183,11 @@ CREATE TABLE known AS
 -- per-entity claims in both directions (profiles of hubs page through these) and summaries
 CREATE TABLE entity_claims AS
   SELECT x.*, lo.en AS other_label_en, lo.fr AS other_label_fr, o.types AS other_types,
-         o.country AS other_country
+         o.country AS other_country,
+         -- rank within the relation, newest first: a hub's newest claims of every relation are
+         -- a range read (``rn <= n``), not a window over its tens of thousands of claims
+         row_number() OVER (PARTITION BY x.entity, x.direction, x.predicate
+                            ORDER BY x.sort_date DESC, x.claim) AS rn
   FROM (
     SELECT c.subject AS entity, 'out' AS direction, c.predicate,
            COALESCE(c.date, DATE '0001-01-01') AS sort_date, c.id AS claim, c.object AS other,

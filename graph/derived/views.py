@@ -202,6 +202,7 @@ class Derived:
                   if more_rows and rows else None)
         for row in rows:
             row.pop("sort_date", None)
+            row.pop("rn", None)
         return Page(rows, cursor)
 
     def count(self, name: str, **filters: Filter) -> int:
@@ -223,8 +224,7 @@ class Derived:
         """The newest ``per_relation`` claims of each (direction, predicate) of ``entity``: a
         hub's profile shows every relation at once, then pages through one with ``page``."""
         return self.query(
-            "SELECT * FROM entity_claims WHERE entity = ? QUALIFY row_number() OVER "
-            "(PARTITION BY direction, predicate ORDER BY sort_date DESC, claim) <= ? "
+            "SELECT * EXCLUDE (rn) FROM entity_claims WHERE entity = ? AND rn <= ? "
             "ORDER BY sort_date DESC, claim", [entity, int(per_relation)])
 
     def entity_totals(self, entity: str) -> dict[str, int]:

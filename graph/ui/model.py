@@ -12,6 +12,7 @@ biggest hub at 100k claims and 32 s at 1M.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 
 from graph.derived.views import Derived
@@ -141,6 +142,8 @@ class Profile:
     # every (direction, predicate)'s number of claims and ``partial`` is True.
     partial: bool = False
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    # per (direction, predicate) with more claims than shown: the keyset cursor after them
+    cursors: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def claim_count(self) -> int:
@@ -337,8 +340,15 @@ def load_hub(store: Store, derived: Derived, entity_id: str, lang: str, per_rela
     profile.partial = True
     profile.counts = {(str(r["direction"]), str(r["predicate"])): int(r["claims"])
                       for r in derived.entity_summary(entity_id)}
-    profile.claims = [claim_view(r, lang) for r in derived.entity_head(entity_id, per_relation)]
+    rows = derived.entity_head(entity_id, per_relation)
+    profile.claims = [claim_view(r, lang) for r in rows]
     add_contradictions(profile.claims, derived)
+    last: dict[tuple[str, str], dict[str, object]] = {}
+    for row in rows:  # in the listing's own order (sort_date DESC, claim): the last one wins
+        last[(str(row["direction"]), str(row["predicate"]))] = row
+    profile.cursors = {
+        relation: json.dumps([relation[0], relation[1], row["sort_date"], row["claim"]])
+        for relation, row in last.items() if profile.counts.get(relation, 0) > per_relation}
     return profile
 
 

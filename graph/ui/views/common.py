@@ -104,10 +104,11 @@ def pager(key: str, signature: object) -> tuple[str | None, int]:
 
 
 def pager_buttons(key: str, next_cursor: str | None, *, index: int, shown: int, limit: int,
-                  total: int) -> None:
-    """'Rows 101–200 of 4,000.' and the previous / next page buttons of a ``pager``."""
-    first = index * limit + 1 if shown else 0
-    st.caption(tr("common.rows", first=first, last=index * limit + shown, n=total))
+                  total: int, offset: int = 0) -> None:
+    """'Rows 101–200 of 4,000.' and the previous / next page buttons of a ``pager`` (whose
+    first page starts after ``offset`` rows shown elsewhere)."""
+    first = offset + index * limit + 1 if shown else 0
+    st.caption(tr("common.rows", first=first, last=offset + index * limit + shown, n=total))
     if index == 0 and next_cursor is None:
         return
 

@@ -327,22 +327,25 @@ def _section(profile: Profile, name: str, claims: list[ClaimView], total: int) -
 
 
 def _relation_pager(profile: Profile, name: str) -> None:
-    """A hub's claims of one relation of the family, a keyset page at a time."""
-    relations = sorted(((d, p) for d, p in profile.counts if family_of(p) == name),
-                       key=lambda dp: -profile.counts[dp])
-    chosen = st.selectbox(tr("profile.hub_relation"), relations, key=f"rel-{name}",
-                          format_func=lambda dp: f"{predicate_label(dp[1], lang(), inverse=dp[0] == 'in')}"
-                                                 f" ({profile.counts[dp]})")
+    """A hub's claims of one relation of the family, after those shown, a keyset page at a
+    time (nothing is read until a relation is picked)."""
+    relations = sorted((r for r in profile.cursors if family_of(r[1]) == name),
+                       key=lambda r: -profile.counts[r])
+    chosen = st.selectbox(tr("profile.hub_relation"), relations, key=f"rel-{name}", index=None,
+                          placeholder=tr("profile.hub_relation"),
+                          format_func=lambda r: f"{predicate_label(r[1], lang(), inverse=r[0] == 'in')}"
+                                                f" ({profile.counts[r]})")
     if chosen is None:
         return
     direction, predicate = chosen
     key = f"relpage-{name}"
     cursor, index = pager(key, chosen)
-    claims, next_cursor = data.relation_page(profile.id, direction, predicate, cursor,
+    claims, next_cursor = data.relation_page(profile.id, direction, predicate,
+                                             cursor or profile.cursors[chosen],
                                              data.PER_RELATION, lang())
     _claims_table(claims, f"tbl-{name}-page")
     pager_buttons(key, next_cursor, index=index, shown=len(claims), limit=data.PER_RELATION,
-                  total=profile.counts[chosen])
+                  total=profile.counts[chosen], offset=data.PER_RELATION)
 
 
 def _claims_table(shown: list[ClaimView], key: str) -> None:

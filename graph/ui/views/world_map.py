@@ -110,8 +110,9 @@ def render() -> None:
               .groupby("iso3", as_index=False).agg(claims=("claims", "sum"), country=("country", "first")))
     mapped["country_name"] = mapped["country"].map(lambda c: country_name(c, lang()))
     if not mapped.empty:
-        st.altair_chart(choropleth(mapped, name_label=tr("col.country"), value_label=tr("col.claims")),
-                        key="map_chart", width="stretch")
+        st.vega_lite_chart(choropleth(mapped, name_label=tr("col.country"),
+                                      value_label=tr("col.claims")),
+                           key="map_chart", width="stretch")
         st.caption(tr("map.credit"))
     unmapped = by_country[by_country["iso3"].isna()]
     if not unmapped.empty:
