@@ -9,7 +9,7 @@ builds of a size must give the same build id (the same N-Quads bytes). Writes th
 ``build`` of docs/benchmarks.md.
 
     python -m bench.build_bench --sizes 10k,100k
-    python -m bench.build_bench --sizes 1m --no-write      # several minutes
+    python -m bench.build_bench --sizes 1m --section build-1m   # several minutes a build
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", default="1,2", help="process counts to compare")
     parser.add_argument("--repeat", type=int, default=1,
                         help="builds per process count; the fastest is reported")
+    parser.add_argument("--section", default="build",
+                        help="section of docs/benchmarks.md (1M runs go to their own)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     rows: list[list[object]] = []
@@ -123,8 +125,12 @@ def main(argv: list[str] | None = None) -> None:
         + markdown_table(headers, rows)
     )
     if not args.no_write:
-        write_section("build", "Build pipeline stages, one and two processes", body,
-                      f"python -m bench.build_bench --sizes {args.sizes} --repeat {args.repeat}")
+        title = "Build pipeline stages, one and two processes"
+        command = f"python -m bench.build_bench --sizes {args.sizes} --repeat {args.repeat}"
+        if args.section != "build":
+            title += f" ({args.sizes})"
+            command += f" --workers {args.workers} --section {args.section}"
+        write_section(args.section, title, body, command)
     print(body)
 
 
