@@ -24,7 +24,7 @@ from graph.derived.sink import COLUMNS, NULL
 from graph.settings import Settings
 from graph.store import open_store
 
-FORMAT = 4  # bump when the tables change: readers ignore databases of another format
+FORMAT = 5  # bump when the tables change: readers ignore databases of another format
 SUFFIX = ".duckdb"
 
 
@@ -60,6 +60,13 @@ CREATE TABLE claims AS
 DROP TABLE claims_raw;
 CREATE TABLE claim_sources AS
   SELECT DISTINCT claim, source FROM refs ORDER BY claim, source;
+
+-- ART indexes for lookups by a handful of ids (a hub's cards, a dossier): a list of ids as
+-- parameters, ``IN (?, ?, …)``, is then an index lookup (3 ms for 60 claims' references at
+-- 100k, against 14-20 ms for a scan of every reference)
+CREATE INDEX refs_claim ON refs (claim);
+CREATE INDEX sources_id ON sources (id);
+CREATE INDEX contradictions_claim ON contradictions (claim);
 
 -- counts and facets
 CREATE TABLE totals AS SELECT

@@ -116,6 +116,12 @@ class Page:
     next: str | None  # pass as ``after`` for the next page; None on the last page
 
 
+def _marks(values: list[str]) -> str:
+    """``?, ?, …``: one parameter per value (DuckDB looks a literal list up in an ART index;
+    ``IN (SELECT UNNEST(?))`` is a join that scans the table)."""
+    return ", ".join("?" * len(values))
+
+
 def _iso_dates(row: tuple[Any, ...], dates: list[int]) -> tuple[Any, ...]:
     values = list(row)
     for i in dates:
@@ -250,22 +256,30 @@ class Derived:
         return int(rows[0]["n"])
 
     def references(self, claims: list[str]) -> list[dict[str, Any]]:
-        """The visible references of ``claims`` with their sources' facts, in reference order."""
+        """The visible references of ``claims`` with their sources' facts, in reference order.
+
+        Two index lookups (references by claim, then their sources by id): a join of the two
+        in one query scanned every source."""
         if not claims:
             return []
-        return self.query(
-            "SELECT r.claim, r.idx, r.source, r.locator, r.stance, s.title, s.issued, "
-            "s.precision AS issued_precision, s.url, s.publisher, lp.en AS publisher_label_en, "
-            "lp.fr AS publisher_label_fr, s.copy_of, s.host FROM refs r "
-            "JOIN sources s ON s.id = r.source LEFT JOIN labels lp ON lp.id = s.publisher "
-            "WHERE r.claim IN (SELECT UNNEST(?)) ORDER BY r.claim, r.idx", [claims])
+        refs = self.query(f"SELECT claim, idx, source, locator, stance FROM refs WHERE claim IN "
+                          f"({_marks(claims)}) ORDER BY claim, idx", list(claims))
+        ids = sorted({str(r["source"]) for r in refs})
+        facts = {str(r["id"]): r for r in self.query(
+            "SELECT s.id, s.title, s.issued, s.precision AS issued_precision, s.url, "
+            "s.publisher, lp.en AS publisher_label_en, lp.fr AS publisher_label_fr, s.copy_of, "
+            f"s.host FROM sources s LEFT JOIN labels lp ON lp.id = s.publisher "
+            f"WHERE s.id IN ({_marks(ids)})", ids)} if ids else {}
+        empty: dict[str, Any] = {}
+        return [r | {k: v for k, v in facts.get(str(r["source"]), empty).items() if k != "id"}
+                for r in refs]
 
     def contradictions_of(self, claims: list[str]) -> list[dict[str, Any]]:
         """(claim, other, kind) rows of every contradiction touching ``claims``."""
         if not claims:
             return []
-        return self.query("SELECT claim, other, kind FROM contradictions "
-                          "WHERE claim IN (SELECT UNNEST(?)) ORDER BY claim, other", [claims])
+        return self.query(f"SELECT claim, other, kind FROM contradictions WHERE claim IN "
+                          f"({_marks(claims)}) ORDER BY claim, other", list(claims))
 
     # -- the map ----------------------------------------------------------------------------
     def map_counts(self, types: list[str] | None = None, predicates: list[str] | None = None

@@ -22,7 +22,7 @@ WHOLE_SPAN_MAX = 10_000  # dated claims read at once; above this, a window of re
 WINDOW_YEARS = 3
 TABLE_ROWS = 2_000  # newest claims listed under the chart; the filters reach the rest
 ENTITY_MATCHES = 20  # entities a name filter may stand for
-PAGE_ROWS = 1_000  # claims per page (drawn and listed) when reading the derived tables
+PAGE_ROWS = 500  # claims per page (drawn and listed) when reading the derived tables
 
 
 def _window() -> tuple[str, str, int, int] | None:
