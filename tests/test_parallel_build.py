@@ -108,9 +108,11 @@ def test_errors_are_reported_identically_with_two_processes(
 
 
 def test_a_failed_build_process_falls_back_to_one(sharded: list[int], tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
     def dies(connection: Any, *args: Any) -> None:
-        connection.send(parallel.ShardResult([], 0, False, "MemoryError"))
+        error = 'Traceback (most recent call last):\n  File "x.py", line 1\nMemoryError\n'
+        connection.send(parallel.ShardResult([], 0, False, error))
         connection.close()
 
     monkeypatch.setattr(parallel, "_child", dies)
@@ -120,6 +122,9 @@ def test_a_failed_build_process_falls_back_to_one(sharded: list[int], tmp_path: 
     assert one[0] == two[0] == 0
     assert one[1] == two[1]
     assert built(tmp_path / "one") == built(tmp_path / "two")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["parallel build failed, building in-process: build process "
+                        "custodiet-build-1 failed (MemoryError)"]  # one line, no traceback
 
 
 def test_small_ledgers_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -191,6 +191,7 @@ def _sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, settings:
                                 count, publish=publish, progress=progress)
     except ParallelBuildError as exc:
         log.warning("parallel build failed, building in-process: %s", exc)
+        log.debug("%s", exc.detail)
         return None
 
 

@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import sys
 import time
 import traceback
 from collections.abc import Sequence
@@ -226,7 +227,12 @@ def _child(connection: Connection, index: int, count: int,
 
 
 class ParallelBuildError(RuntimeError):
-    """A build process failed or disagreed with the others (a bug, never bad input)."""
+    """A build process failed or disagreed with the others (a bug, never bad input); the
+    message is one line, ``detail`` the failed process's traceback (for the debug log)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass
@@ -246,6 +252,8 @@ def validate_sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, s
     """Validate with ``count`` processes (this one included) and assemble their output."""
     context = multiprocessing.get_context("fork")  # inherit vocabulary, settings, imports
     children: list[tuple[Any, Connection]] = []
+    for stream in (sys.stdout, sys.stderr):  # else a child would print its copy of the buffer
+        stream.flush()
     started, cpu = time.perf_counter(), time.process_time()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
@@ -271,7 +279,9 @@ def validate_sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, s
                     f"{process.exitcode}); build again with CUSTODIET_BUILD_WORKERS=1") from None
             process.join()
             if result.error is not None:
-                raise ParallelBuildError(f"build process {process.name} failed:\n{result.error}")
+                last = result.error.strip().splitlines()[-1:] or ["?"]
+                raise ParallelBuildError(f"build process {process.name} failed ({last[0]})",
+                                         result.error)
             if result.events != own.events or result.ok != outcome.ok:
                 raise ParallelBuildError("build processes disagree about the ledger "
                                          f"({result.events} events against {own.events})")
