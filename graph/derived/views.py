@@ -116,10 +116,17 @@ class Page:
     next: str | None  # pass as ``after`` for the next page; None on the last page
 
 
-def _marks(values: list[str]) -> str:
-    """``?, ?, …``: one parameter per value (DuckDB looks a literal list up in an ART index;
-    ``IN (SELECT UNNEST(?))`` is a join that scans the table)."""
-    return ", ".join("?" * len(values))
+INDEX_LOOKUPS = 100  # up to this many ids, ``IN (?, ?, …)``; more, a join
+
+
+def _in(column: str, values: list[str]) -> tuple[str, list[Any]]:
+    """``column IN (…)`` for a list of ids. Up to INDEX_LOOKUPS ids, one parameter each: DuckDB
+    looks them up in the column's ART index (60 claims' references: 4-6 ms at 100k claims,
+    against 9-12 ms for the join); for hundreds, the join with the list (``IN (SELECT
+    UNNEST(?))``, a scan) is faster than as many lookups (500 ids: 20 ms against 70-80)."""
+    if len(values) <= INDEX_LOOKUPS:
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+    return f"{column} IN (SELECT UNNEST(?))", [list(values)]
 
 
 def _iso_dates(row: tuple[Any, ...], dates: list[int]) -> tuple[Any, ...]:
@@ -262,14 +269,16 @@ class Derived:
         in one query scanned every source."""
         if not claims:
             return []
-        refs = self.query(f"SELECT claim, idx, source, locator, stance FROM refs WHERE claim IN "
-                          f"({_marks(claims)}) ORDER BY claim, idx", list(claims))
+        where, params = _in("claim", claims)
+        refs = self.query("SELECT claim, idx, source, locator, stance FROM refs WHERE "
+                          f"{where} ORDER BY claim, idx", params)
         ids = sorted({str(r["source"]) for r in refs})
+        where, params = _in("s.id", ids)
         facts = {str(r["id"]): r for r in self.query(
             "SELECT s.id, s.title, s.issued, s.precision AS issued_precision, s.url, "
             "s.publisher, lp.en AS publisher_label_en, lp.fr AS publisher_label_fr, s.copy_of, "
-            f"s.host FROM sources s LEFT JOIN labels lp ON lp.id = s.publisher "
-            f"WHERE s.id IN ({_marks(ids)})", ids)} if ids else {}
+            f"s.host FROM sources s LEFT JOIN labels lp ON lp.id = s.publisher WHERE {where}",
+            params)} if ids else {}
         empty: dict[str, Any] = {}
         return [r | {k: v for k, v in facts.get(str(r["source"]), empty).items() if k != "id"}
                 for r in refs]
@@ -278,8 +287,9 @@ class Derived:
         """(claim, other, kind) rows of every contradiction touching ``claims``."""
         if not claims:
             return []
-        return self.query(f"SELECT claim, other, kind FROM contradictions WHERE claim IN "
-                          f"({_marks(claims)}) ORDER BY claim, other", list(claims))
+        where, params = _in("claim", claims)
+        return self.query(f"SELECT claim, other, kind FROM contradictions WHERE {where} "
+                          "ORDER BY claim, other", params)
 
     # -- the map ----------------------------------------------------------------------------
     def map_counts(self, types: list[str] | None = None, predicates: list[str] | None = None
