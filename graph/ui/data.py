@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from graph.analysis.measures import Measure
-from graph.analysis.projection import cached_project
 from graph.derived.views import Derived, Page, open_derived
 from graph.named_queries import get_query
 from graph.namespaces import ONT
@@ -42,8 +40,13 @@ from graph.ui.model import (
     load_hub,
     load_profile,
 )
-from graph.ui.network import NetworkView, ego_graph, explorer_view, filter_graph
 from graph.vocabulary import load_vocabulary
+
+if TYPE_CHECKING:  # the graph libraries load with the network pages, not with every page
+    import networkx as nx
+
+    from graph.analysis.measures import Measure
+    from graph.ui.network import NetworkView
 
 StoreKey = tuple[str, str, str, str]
 
@@ -323,6 +326,8 @@ def search(query: str, lang: str, limit: int = 10) -> list[Match]:
 def projection(lang: str, *, predicates: tuple[str, ...] | None = None,
                entity_types: tuple[str, ...] | None = None,
                min_sources: int = 1) -> nx.MultiDiGraph:
+    from graph.analysis.projection import cached_project
+
     """The frozen claims graph of the live build (``graph.analysis``'s per-build cache)."""
     return cached_project(store(), predicates=predicates, entity_types=entity_types,
                           min_sources=min_sources, lang=lang)
@@ -341,6 +346,8 @@ class GraphOptions:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _graph_options(key: StoreKey, build: str) -> GraphOptions:
+    from graph.analysis.projection import cached_project
+
     graph = cached_project(_open(key))
     types = {t for _, d in graph.nodes(data=True) for t in d.get("types") or []}
     years = sorted(int(str(d.get("date") or d.get("start"))[:4])
@@ -366,6 +373,9 @@ def _explorer(key: StoreKey, build: str, lang: str, predicates: tuple[str, ...] 
               countries: tuple[str, ...], date_from: str | None, date_to: str | None,
               include_undated: bool, measure: Measure, max_nodes: int, focus: str | None,
               radius: int) -> NetworkView:
+    from graph.analysis.projection import cached_project
+    from graph.ui.network import ego_graph, explorer_view, filter_graph
+
     graph = cached_project(_open(key), predicates=predicates, entity_types=entity_types,
                            min_sources=min_sources, lang=lang)
     filtered = filter_graph(graph, countries=countries, date_from=date_from, date_to=date_to,
@@ -432,6 +442,10 @@ def _explorer_overview(key: StoreKey, build: str, lang: str, predicates: tuple[s
         predicates=list(predicates) if predicates is not None else None, min_lines=min_sources,
         date_from=date_from, date_to=date_to, include_undated=include_undated, types=types,
         countries=list(countries) or None)
+    import networkx as nx
+
+    from graph.ui.network import explorer_view
+
     graph = nx.MultiDiGraph(lang=lang, build_id=build)
     for n in nodes:
         label_en, label_fr = n["label_en"] or n["label_fr"] or n["id"], n["label_fr"] or n["label_en"] or n["id"]
