@@ -377,10 +377,14 @@ def measure_virtuoso(store_dir: Path, plan: dict[str, str]) -> dict[str, Any]:
     """The same queries through RemoteStore against Virtuoso Open Source (Debian's virtuoso-t,
     started as tests/virtuoso_server.py does, limits raised), loaded with its bulk loader from
     this build's N-Quads into the graph the query URL names as default."""
+    from graph.named_queries import NamedQuery
     from graph.settings import Settings
+    from graph.store.oxigraph_store import OxigraphStore
     from graph.store.remote_store import RemoteStore
+    from tests.ordered_answers import difference, ordered_answer
     from tests.virtuoso_server import GRAPH, virtuoso_server
 
+    ours = OxigraphStore(store_dir)
     with tempfile.TemporaryDirectory(prefix="virtuoso-", dir=WORK) as tmp, virtuoso_server(
             Path(tmp) / "db", buffers=VIRTUOSO_BUFFERS, execution_seconds=VIRTUOSO_LIMIT) as server:
         nquads = Path(tmp) / "db" / "data.nq"  # the loader reads only from allowed folders
@@ -405,6 +409,12 @@ def measure_virtuoso(store_dir: Path, plan: dict[str, str]) -> dict[str, Any]:
                 out["queries"][name] = {"runs": runs, "rows": count}
             except Exception as exc:
                 out["queries"][name] = {"error": str(exc)[:80]}
+                continue
+            if form == "SELECT":  # the same rows, in the query's own order, as embedded Oxigraph
+                query = NamedQuery(name, "", "", sparql)
+                out["queries"][name]["differs"] = difference(
+                    query, ordered_answer(ours, query), ordered_answer(remote, query),
+                    ("ours", "virtuoso"))
         return out
 
 
@@ -511,7 +521,8 @@ def render(results: dict[str, Any]) -> str:
         table = []
         for qname, q in r["queries"].items():
             if "error" in q:
-                table.append([qname, "error: " + q["error"], "", "", "", "", "", ""])
+                table.append([qname, "error: " + q["error"], "", "", "", "", "", ""]
+                             + (["–"] if r.get("virtuoso") else []))
                 continue
             ours, raw = p50(q["ours"]), p50(q["raw"])
             base = rdf.get(qname)
@@ -537,11 +548,13 @@ def render(results: dict[str, Any]) -> str:
             "`oxigraph serve-read-only` on the same files."
             + (" *virtuoso* = `RemoteStore` over HTTP to Virtuoso Open Source "
                f"(virtuoso-t, {VIRTUOSO_LIMIT} s limit per query, bulk-loaded in "
-               f"{r['virtuoso']['load_s']:.0f} s; rows differing from ours are flagged)"
+               f"{r['virtuoso']['load_s']:.0f} s; an answer with other rows than ours, or "
+               "in another order, is flagged and listed below the table)"
                if r.get("virtuoso") else "") + "\n\n"
             + markdown_table(["query", "rows", "ours p50", "ours p95", "raw p50", "overhead",
                               "rdflib p50", "remote p50"]
-                             + (["virtuoso p50"] if r.get("virtuoso") else []), table))
+                             + (["virtuoso p50"] if r.get("virtuoso") else []), table)
+            + _virtuoso_differences(r.get("virtuoso")))
         if r.get("rdflib"):
             parts.append(f"rdflib at {label}: load {r['rdflib']['load_s']:.1f} s, peak "
                          f"{r['rdflib']['peak_mb']:.0f} MB.")
@@ -560,13 +573,24 @@ def render(results: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def _virtuoso_differences(virtuoso: dict[str, Any] | None) -> str:
+    """Each Virtuoso answer that differs from ours, and each Virtuoso error, one line each."""
+    if not virtuoso:
+        return ""
+    lines = [f"- {name}: " + " ".join((q["error"] if "error" in q else q["differs"]).split())[:160]
+             for name, q in virtuoso["queries"].items() if q.get("differs") or "error" in q]
+    return ("\n\nVirtuoso errors and answers that differ from ours:\n\n" + "\n".join(lines)
+            if lines else "\n\nEvery Virtuoso answer has our rows in our order.")
+
+
 def _virtuoso_cell(virtuoso: dict[str, Any], qname: str, rows: int) -> str:
     q = virtuoso["queries"].get(qname)
     if q is None:
         return "–"
     if "error" in q:
         return "error: " + q["error"][:40]
-    flag = "" if q["rows"] == rows else f" ({q['rows']} rows)"
+    flag = (f" ({q['rows']} rows)" if q["rows"] != rows else
+            " (other rows)" if q.get("differs") else "")
     return ms(p50(q["runs"])) + flag
 
 

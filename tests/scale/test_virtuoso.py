@@ -4,8 +4,8 @@ The bundled data is built once into the embedded Oxigraph store and once into Vi
 Store Protocol PUT into a named graph, with Digest authentication), and every named query must
 return the same rows from both in the query's own order: the same sequence of ORDER BY keys,
 and the same multiset of rows within each run of equal keys (SPARQL leaves the order of ties to
-the engine; a GROUP_CONCAT cell is compared as the multiset of its items, see
-tests/test_named_query_grain.py). The server's limits are raised by
+the engine; tests/ordered_answers.py, shared with ``bench.run --virtuoso``). The server's
+limits are raised by
 tests/virtuoso_server.py (by default Virtuoso cuts results at 10,000 rows without an error);
 a test below proves they are. Dialect differences and how the queries avoid them:
 docs/scaling.md, section *Virtuoso*.
@@ -24,13 +24,13 @@ import pytest
 from bench.generate import Generator, write_jsonl
 from graph.named_queries import NamedQuery, named_queries
 from graph.pipeline import publish, validate_ledger
-from graph.rdf.iris import Iris
 from graph.settings import Settings
 from graph.store import Store, StoreError, open_store
 from tests import virtuoso_server as virtuoso_server_module
 from tests.conftest import DATA, ROOT
+from tests.ordered_answers import difference, order_keys, ordered_answer
 from tests.scale.conftest import build_bulk, settings_for
-from tests.test_named_query_grain import Answer, answer, cell, separators
+from tests.test_named_query_grain import answer
 from tests.virtuoso_server import (
     GRAPH,
     REQUIRE_VIRTUOSO_ENV,
@@ -76,80 +76,6 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
         yield Pair(server, virtuoso, open_store(local))
 
 
-def _empty_lists_unbound(rows: Answer, positions: list[int]) -> Answer:
-    """A GROUP_CONCAT of no values: Virtuoso answers "", Oxigraph leaves the cell unbound."""
-    out: Answer = Answer()
-    for row, n in rows.items():
-        out[tuple(None if i in positions and v == ("",) else v for i, v in enumerate(row))] += n
-    return out
-
-
-_VARIABLE = re.compile(r"(?:(?:ASC|DESC)\s*\(\s*)?\?(\w+)\s*\)?", re.I)
-_BOUND = re.compile(r"(?:(?:ASC|DESC)\s*)?\(?\s*!?\s*BOUND\s*\(\s*\?(\w+)\s*\)\s*\)?", re.I)
-
-
-def order_terms(clause: str) -> list[str]:
-    """The terms of an ORDER BY clause: ``?v``, ``DESC(?v)``, ``BOUND(?v)``, ``STR(?c)`` …"""
-    terms: list[str] = []
-    depth, current = 0, ""
-    for char in clause:
-        if char.isspace() and depth == 0:
-            if current:
-                terms.append(current)
-            current = ""
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        current += char
-    return [*terms, current] if current else terms
-
-
-def order_keys(query: NamedQuery, columns: list[str]) -> list[str]:
-    """The leading terms of the outermost ORDER BY that are projected variables.
-
-    Only these can be checked from the answer; the first expression or unprojected variable
-    ends the list (the multiset comparison still covers every row). ``BOUND(?v)`` before ``?v``
-    (how the queries place unbound values the same way on every engine) is a function of
-    ``?v``, so it is passed over when ``?v`` is projected.
-    """
-    text = "\n".join(line for line in query.render(Iris()).splitlines()
-                     if not line.lstrip().startswith("#"))
-    tail = re.search(r"ORDER\s+BY\s+(.*?)\s*(?:LIMIT\b|OFFSET\b|$)",
-                     text[text.rfind("}") + 1:], re.I | re.S)
-    keys: list[str] = []
-    for term in order_terms(tail.group(1) if tail else ""):
-        bound, variable = _BOUND.fullmatch(term), _VARIABLE.fullmatch(term)
-        if bound and bound.group(1) in columns:
-            continue
-        if variable is None or variable.group(1) not in columns:
-            break
-        keys.append(variable.group(1))
-    return keys
-
-
-def runs(store: Store, query: NamedQuery) -> tuple[list[str], list[tuple[tuple[object, ...], Answer]]]:
-    """The answer in its own order, as runs of rows with equal ORDER BY keys (one run when the
-    query has no checkable order): each run's key and the multiset of its rows."""
-    table = store.select(query.render(Iris()))
-    seps = separators(query)
-    lists = [i for i, c in enumerate(table.columns) if c in seps]
-    keys = order_keys(query, table.columns)
-    out: list[tuple[tuple[object, ...], Answer]] = []
-    for row in table.rows:
-        key = tuple(row.get(c) for c in keys)
-        if not out or out[-1][0] != key:
-            out.append((key, Answer()))
-        out[-1][1][tuple(cell(row.get(c), seps.get(c)) for c in table.columns)] += 1
-    return table.columns, [(key, _empty_lists_unbound(rows, lists)) for key, rows in out]
-
-
-def merged(ordered: list[tuple[tuple[object, ...], Answer]]) -> Answer:
-    """Every row of the answer, in any order."""
-    out = Answer()
-    for _key, rows in ordered:
-        out.update(rows)
-    return out
-
-
 @pytest.mark.parametrize("name", QUERIES)
 def test_named_query_same_rows_on_virtuoso_and_oxigraph(name: str, pair: Pair) -> None:
     query = named_queries()[name]
@@ -157,23 +83,9 @@ def test_named_query_same_rows_on_virtuoso_and_oxigraph(name: str, pair: Pair) -
         columns, reference = answer(pair.oxigraph, query)
         assert answer(pair.virtuoso, query) == (columns, reference), f"{name}: triples differ"
         return
-    columns, ordered = runs(pair.oxigraph, query)
-    other_columns, other = runs(pair.virtuoso, query)
-    assert other_columns == columns, f"{name}: columns differ"
-    reference, rows = merged(ordered), merged(other)
-    assert sum(reference.values()) == sum(rows.values()), (
-        f"{name}: {sum(rows.values())} rows on virtuoso, {sum(reference.values())} on oxigraph")
-    assert rows == reference, (
-        f"{name}: only on virtuoso: {list((rows - reference).elements())[:3]}, "
-        f"only on oxigraph: {list((reference - rows).elements())[:3]}")
-    keys = order_keys(query, columns)
-    order, other_order = [key for key, _ in ordered], [key for key, _ in other]
-    first = next((i for i, (a, b) in enumerate(zip(order, other_order, strict=False)) if a != b),
-                 min(len(order), len(other_order)))
-    assert other_order == order, (
-        f"{name}: ordered by {keys}, the keys differ from run {first}: oxigraph "
-        f"{order[first:first + 3]}, virtuoso {other_order[first:first + 3]}")
-    assert other == ordered, f"{name}: the same keys in the same order, but ties hold other rows"
+    differs = difference(query, ordered_answer(pair.oxigraph, query),
+                         ordered_answer(pair.virtuoso, query))
+    assert differs is None, f"{name}: {differs}"
 
 
 def _is_graph_query(query: NamedQuery) -> bool:
