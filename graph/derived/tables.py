@@ -24,7 +24,7 @@ from graph.derived.sink import COLUMNS, NULL
 from graph.settings import Settings
 from graph.store import open_store
 
-FORMAT = 5  # bump when the tables change: readers ignore databases of another format
+FORMAT = 6  # bump when the tables change: readers ignore databases of another format
 SUFFIX = ".duckdb"
 
 
@@ -102,7 +102,10 @@ CREATE TABLE facets AS
     GROUP BY language
   UNION ALL
   SELECT 'status', COALESCE(status, ''), COUNT(*), NULL FROM claims WHERE "when" IS NOT NULL
-    GROUP BY COALESCE(status, '');
+    GROUP BY COALESCE(status, '')
+  UNION ALL
+  SELECT 'edge_predicate', predicate, COUNT(*), NULL FROM claims WHERE object IS NOT NULL
+    GROUP BY predicate;
 CREATE TABLE facets_sorted AS SELECT * FROM facets ORDER BY facet, n DESC, key;
 DROP TABLE facets;
 ALTER TABLE facets_sorted RENAME TO facets;

@@ -181,8 +181,9 @@ class Derived:
         return self.query("SELECT * FROM totals")[0]
 
     def facet(self, name: str) -> list[dict[str, Any]]:
-        """``type``, ``predicate``, ``country``, ``publisher``, ``year`` or ``source_kind``:
-        (key, n, single) rows, largest first (``single``: single-source claims for
+        """``type``, ``predicate``, ``country``, ``publisher``, ``year``, ``source_kind``,
+        ``source_language``, ``status`` (of dated claims) or ``edge_predicate`` (claims between
+        two entities): (key, n, single) rows, largest first (``single``: single-source claims for
         predicates, single-line claims for publishers)."""
         return self.query("SELECT key, n, single FROM facets WHERE facet = ? ORDER BY n DESC, key",
                           [name])
@@ -417,9 +418,7 @@ class Derived:
 
     def edge_predicates(self) -> list[str]:
         """The relations of claims between two entities (the explorer's relation filter)."""
-        return [str(r["predicate"]) for r in self.query(
-            "SELECT DISTINCT predicate FROM entity_claims WHERE other IS NOT NULL "
-            "ORDER BY predicate")]
+        return sorted(str(r["key"]) for r in self.facet("edge_predicate"))
 
     # -- the analysis projection's rows -----------------------------------------------------
     def projection_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
