@@ -190,10 +190,12 @@ class Derived:
 
     # -- listings ---------------------------------------------------------------------------
     def page(self, name: str, *, after: str | None = None, limit: int = 100,
-             **filters: Filter) -> Page:
+             columns: tuple[str, ...] | None = None, **filters: Filter) -> Page:
         """One page of the listing ``name`` (see LISTINGS), after the cursor ``after``.
 
         A filter given a list or tuple matches any of its values (an empty one matches none).
+        ``columns`` narrows the rows (and the read: a page of 500 timeline rows took 59 ms
+        with every column, DuckDB materialising each one); the sort key always comes along.
         """
         listing = LISTINGS[name]
         limit = max(1, min(int(limit), MAX_LIMIT))
@@ -207,7 +209,9 @@ class Derived:
             where.append(clause)
             params += more
         order = ", ".join(f'"{c}"{" DESC" if desc else ""}' for c, desc, _ in listing.key)
-        sql = (f"SELECT * FROM {listing.table}" + (" WHERE " + " AND ".join(where) if where else "")
+        wanted = "*" if not columns else ", ".join(
+            f'"{c}"' for c in dict.fromkeys([*columns, *(k for k, _, _ in listing.key)]))
+        sql = (f"SELECT {wanted} FROM {listing.table}" + (" WHERE " + " AND ".join(where) if where else "")
                + f" ORDER BY {order} LIMIT {limit + 1}")
         rows = self.query(sql, params)
         more_rows = len(rows) > limit

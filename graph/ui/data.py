@@ -105,16 +105,18 @@ def _derived(key: StoreKey, build: str) -> Derived:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _listing(key: StoreKey, build: str, name: str, after: str | None, limit: int,
-             filters: Filters) -> Page:
-    return _derived(key, build).page(name, after=after, limit=limit, **dict(filters))
+             columns: tuple[str, ...] | None, filters: Filters) -> Page:
+    return _derived(key, build).page(name, after=after, limit=limit, columns=columns,
+                                     **dict(filters))
 
 
 def listing(name: str, *, after: str | None = None, limit: int = 100,
+            columns: tuple[str, ...] | None = None,
             **filters: str | list[str] | tuple[str, ...] | None) -> Page:
     """A page of a derived listing (``graph.derived.views.LISTINGS``), cached per build."""
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
                           for k, v in filters.items()))
-    return _listing(store_key(), build_id(), name, after, limit, frozen)
+    return _listing(store_key(), build_id(), name, after, limit, columns, frozen)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -175,6 +177,11 @@ def map_relations(types: set[str] | None) -> list[str]:
 
 CLAIM_ROW = ["claim", "date", "precision", "predicate", "subject", "subject_label", "object",
              "object_label", "value", "amount", "currency", "status", "kind", "source_count"]
+# what ``claim_rows`` reads of a timeline-shaped listing (``newest``, ``country-claims``)
+CLAIM_COLUMNS = ("claim", "date", "precision", "predicate", "subject", "subject_label_en",
+                 "subject_label_fr", "object", "object_label_en", "object_label_fr", "value",
+                 "amount", "currency", "status", "kind", "source_count")
+TIMELINE_COLUMNS = tuple(c if c != "amount" else "amount_text" for c in CLAIM_COLUMNS)
 
 
 def claim_rows(rows: list[dict[str, object]], lang: str) -> pd.DataFrame:

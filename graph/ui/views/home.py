@@ -39,7 +39,8 @@ def _stats() -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def _newest() -> pd.DataFrame:
     if data.derived() is not None:
-        page = data.listing("newest", limit=NEWEST, from_start="false")
+        page = data.listing("newest", limit=NEWEST, columns=data.TIMELINE_COLUMNS,
+                            from_start="false")
         return data.claim_rows(page.rows, lang())
     newest = data.named("ui-newest-claims")
     return data.claim_details(list(newest["claim"]), lang())

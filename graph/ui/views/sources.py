@@ -109,7 +109,7 @@ def _derived_page() -> tuple[pd.DataFrame, int, int, tuple[str | None, int]]:
         "text": normalize(text) if text and text.strip() else None}
     matching = data.count("sources", **filters)
     cursor, index = pager("src_page", filters)
-    page = data.listing("sources", after=cursor, limit=PAGE_ROWS, **filters)
+    page = data.listing("sources", after=cursor, limit=PAGE_ROWS, columns=None, **filters)
     total = int(data.totals()["sources"] or 0)  # type: ignore[call-overload]
     return _derived_frame(page.rows), matching, total, (page.next, index)
 

@@ -125,7 +125,8 @@ def _derived_page() -> tuple[pd.DataFrame, int, int, Paging] | None:
         "status": chosen_status or None, "entity": entities}
     matching = data.count("newest", **filters)
     cursor, index = pager("tl_page", filters)
-    page = data.listing("newest", after=cursor, limit=PAGE_ROWS, **filters)
+    page = data.listing("newest", after=cursor, limit=PAGE_ROWS,
+                        columns=data.TIMELINE_COLUMNS, **filters)
     frame = data.claim_rows(page.rows, lang()).iloc[::-1].reset_index(drop=True)
     frame["when"] = pd.to_datetime(frame["date"].astype(str).str[:10], errors="coerce")
     return frame, matching, total, (page.next, index)

@@ -65,7 +65,8 @@ def _country_claims(country: str, classes: set[str] | None, relations: list[str]
         "types": sorted(classes) if classes is not None else None}
     matching = data.count("country-claims", **filters)
     cursor, index = pager("map_page", filters)
-    page = data.listing("country-claims", after=cursor, limit=PAGE_ROWS, **filters)
+    page = data.listing("country-claims", after=cursor, limit=PAGE_ROWS,
+                        columns=data.CLAIM_COLUMNS, **filters)
     claims_table(claims_display(data.claim_rows(page.rows, lang()), lang()), key="map_claims")
     pager_buttons("map_page", page.next, index=index, shown=len(page.rows), limit=PAGE_ROWS,
                   total=matching)
