@@ -245,6 +245,12 @@ class Derived:
             "SELECT * EXCLUDE (rn) FROM entity_claims WHERE entity = ? AND rn <= ? "
             "ORDER BY sort_date DESC, claim", [entity, int(per_relation)])
 
+    def entity_claim(self, entity: str, claim: str) -> dict[str, Any] | None:
+        """One claim of ``entity`` as its subject (an ``entity_claims`` row), or None."""
+        rows = self.query("SELECT * EXCLUDE (rn) FROM entity_claims WHERE entity = ? "
+                          "AND direction = 'out' AND claim = ?", [entity, claim])
+        return rows[0] if rows else None
+
     def entity_totals(self, entity: str) -> dict[str, int]:
         """``claims``, ``links`` (claims with another entity) and distinct ``sources``."""
         rows = self.query("SELECT claims, links, sources FROM entity_totals WHERE entity = ?",

@@ -15,7 +15,7 @@ read from another machine or a build without tables; the pages then keep their S
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -295,6 +295,24 @@ def relation_page(entity_id: str, direction: str, predicate: str, after: str | N
     """One keyset page of a hub's claims of one relation, newest first, and the next cursor."""
     return _relation_page(store_key(), build_id(), entity_id, direction, predicate, after,
                           limit, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _hub_claim(key: StoreKey, build: str, entity_id: str, claim_id: str, lang: str
+               ) -> ClaimView | None:
+    tables = _derived(key, build)
+    row = tables.entity_claim(entity_id, claim_id)
+    if row is None:
+        return None
+    claims = [claim_view(row, lang)]
+    add_contradictions(claims, tables)
+    return replace(claims[0], references=derived_references(tables, [claim_id], lang).get(
+        claim_id, []))
+
+
+def hub_claim(entity_id: str, claim_id: str, lang: str) -> ClaimView | None:
+    """A hub's claim (as its subject) with its references, from the derived tables."""
+    return _hub_claim(store_key(), build_id(), entity_id, claim_id, lang)
 
 
 @dataclass(frozen=True)

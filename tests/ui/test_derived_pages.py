@@ -53,6 +53,8 @@ def altered_store(built_store: Settings, tmp_path_factory: pytest.TempPathFactor
         con.execute("UPDATE map SET claims = 40 WHERE country = 'SE'")
         con.execute("UPDATE entity_claims SET other_label_en = 'Derived ICO' "
                     "WHERE entity = 'clearview-ai' AND claim = 'ico-proposed-fine'")
+        con.execute("UPDATE entity_claims SET other_label_en = 'Derived Clearview' "
+                    "WHERE entity = 'ico' AND claim = 'ico-proposed-fine'")
     finally:
         con.close()
     clear_cache()
@@ -202,6 +204,16 @@ def _page_table(app: Any) -> Any:
     """The table of the relation being paged (after the regulatory section's own table)."""
     frames = [d.value for d in app.dataframe if "claim_page" in d.value.columns]
     return next(f for f in reversed(frames) if set(f["relation"]) == {"received an order from"})
+
+
+def test_a_hub_claim_page_reads_the_claim_and_its_references_from_the_derived_tables(
+        altered: Settings, sparql_log: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data, "HUB_CLAIMS", 0)  # the ICO is a hub: its profile is partial
+    monkeypatch.setattr(data, "load_profile", _no_claims_query)
+    app = open_page("claim", id="ico-proposed-fine")
+    assert app.title[0].value == "Information Commissioner's Office — fined — Derived Clearview"
+    assert "line 26, chars 7637–7725* · **supports**" in texts(app)
+    assert _titles(sparql_log) == ["# title: Details of given claims"]  # its subject, by id
 
 
 def test_the_network_of_a_large_graph_is_a_bounded_picture_from_the_derived_tables(

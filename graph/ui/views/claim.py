@@ -7,6 +7,8 @@ the claims it disputes or contradicts, and the history of its case.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -26,12 +28,21 @@ def _find(claim_id: str) -> tuple[Profile, ClaimView] | None:
     details = data.claim_details([claim_id], lang())
     if details.empty or not details["subject"].iloc[0]:
         return None
-    profile = data.profile(str(details["subject"].iloc[0]), lang())
+    subject = str(details["subject"].iloc[0])
+    # A hub's profile holds some of its claims (graph.ui.model.load_hub): the claim is then
+    # read on its own from the derived tables, with its references.
+    profile = data.profile_page(subject, lang())
     if profile is None:
         return None
     for claim in profile.claims:
         if claim.claim == claim_id and claim.direction == "out":
+            if profile.partial:
+                refs = data.references([claim_id], lang()).get(claim_id, [])
+                return profile, replace(claim, references=refs)
             return profile, claim
+    if profile.partial:
+        found = data.hub_claim(subject, claim_id, lang())
+        return (profile, found) if found is not None else None
     return None
 
 
@@ -85,7 +96,8 @@ def render() -> None:
                                                                      width="large")})
     if claim.note:
         st.markdown(f"*{md(claim.note)}*")
-    titles = dict(zip(*(data.sources(lang())[c] for c in ("source", "title")), strict=True))
+    cited = sorted({i for r in claim.references for i in (r.source, r.copy_of) if i})
+    titles = {i: f.get("title", "") or i for i, f in data.source_facts(cited, lang()).items()}
     st.header(tr("profile.sources", n=len(claim.references)), anchor=False)
     st.markdown("\n".join(reference_line(r, titles) for r in claim.references)
                 or md(tr("paths.no_sources")))
