@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         1000, description="Open connections the endpoint accepts; more answer 503."
     )
+    query_niceness: int = Field(
+        5, ge=0, le=19,
+        description="How many steps below the server's own CPU priority (nice) the ad-hoc query "
+        "workers run, so pages, named queries and cached answers get the cores first; a slow "
+        "query drops to 15 steps below until it answers.",
+    )
     result_cache_mb: int = Field(
         64,
         description="Memory for answers the endpoint keeps (MB): the same query on the same "

@@ -27,7 +27,7 @@ from graph.server.named import named_query
 from graph.server.resources import health, make_templates, ontology, query_page, resource_route
 from graph.settings import Settings, get_settings
 from graph.sparql.cache import cache_for
-from graph.sparql.pool import AD_HOC_NICENESS, QueryPool
+from graph.sparql.pool import QueryPool
 
 STATIC = Path(__file__).parent / "static"
 
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, workers: int | None = None) -> 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Two lanes: ad-hoc queries, and bounded requests (pages, named queries, descriptions)
         # on workers of their own, so a burst of heavy queries cannot starve an entity page.
-        pool = QueryPool(settings, workers, niceness=AD_HOC_NICENESS)
+        pool = QueryPool(settings, workers, niceness=settings.query_niceness)
         pages = QueryPool(settings, max(1, settings.page_workers), name="pages")
         await asyncio.gather(pool.start(), pages.start())
         app.state.pool, app.state.pages = pool, pages

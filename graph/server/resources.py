@@ -21,7 +21,7 @@ from graph.named_queries import named_queries
 from graph.namespaces import DCTERMS, ONT
 from graph.rdf.iris import Iris
 from graph.server.endpoint import refusal_response, run_job
-from graph.server.linked_data import QUERIES, turtle_prefixes
+from graph.server.linked_data import QUERIES
 from graph.server.ui_text import UI
 from graph.server.views import Description, Pages, term_label
 from graph.settings import Settings
@@ -118,7 +118,7 @@ async def _resource(request: Request, kind: str) -> Response:
         graph_type = media.NTRIPLES if wanted == media.HTML else wanted
         result = await run_job(request.app.state.pages, QueryJob(
             query, results_type=None, graph_type=graph_type, max_rows=PAGE_MAX_TRIPLES,
-            prefixes=turtle_prefixes(iris)), request.app.state.cache)
+            prefixes=request.app.state.prefixes), request.app.state.cache)
         if result.status != 200:
             raise Refusal(result.status, result.body.decode(errors="replace"))
         if result.count == 0:

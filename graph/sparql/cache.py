@@ -12,8 +12,9 @@ process and a second serialisation, and the endpoint reached 47 % of ``oxigraph 
 throughput; repeated requests (entity profiles, linked-data pages, named queries: the bulk of
 an exposed endpoint's traffic) are answered from memory in the server process, which also
 keeps them fast while slow queries hold the workers. Only answers that depend on the query and
-the data alone are kept: 200s, and refusals of the query itself (400), never time-outs,
-crashes or rate limits.
+the data alone are kept: 200s of queries that call no volatile function (NOW, RAND, UUID,
+STRUUID, BNODE) and ask no other server (SERVICE, when federation is allowed); never errors,
+time-outs, crashes or rate limits.
 
 Hand-written rather than ``functools.lru_cache``: entries are bounded by bytes, not count,
 and the key's build comes from the answer.
@@ -21,6 +22,7 @@ and the key's build comes from the answer.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -28,7 +30,12 @@ from collections.abc import Callable, Hashable
 from graph.settings import Settings
 from graph.sparql.execute import JobResult
 
-KEPT_STATUSES = frozenset({200, 400})
+KEPT_STATUSES = frozenset({200})
+# Functions whose value changes from one run to the next: a query calling them is never kept.
+VOLATILE = re.compile(r"(?i)\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(")
+# Nor one asking another server (only possible where federation is allowed: elsewhere the
+# endpoint refuses SERVICE before the engine).
+FEDERATED = re.compile(r"(?i)\bSERVICE\b")
 ENTRY_OVERHEAD = 400  # bytes a kept answer costs beyond its body and query text (measured)
 
 
@@ -59,6 +66,7 @@ class ResultCache:
         return len(self._entries)
 
     def get(self, job: Hashable) -> JobResult | None:
+        """The answer the live build gave to ``job`` before, if it is still kept."""
         if self.max_bytes <= 0:
             return None
         build = self.live_build()
@@ -76,9 +84,16 @@ class ResultCache:
             return entry[0]
 
     def put(self, job: Hashable, result: JobResult) -> None:
+        """Keep ``result`` if it can be given again: see the module's docstring for which."""
         if self.max_bytes <= 0 or result.build is None or result.status not in KEPT_STATUSES:
             return
-        cost = len(result.body) + len(getattr(job, "sparql", "")) + ENTRY_OVERHEAD
+        if self._build is not None and result.build != self._build:
+            return  # a worker still on the replaced build answered: never servable again
+        sparql = getattr(job, "sparql", "")
+        if VOLATILE.search(sparql) or (not getattr(job, "refuse_service", True)
+                                       and FEDERATED.search(sparql)):
+            return
+        cost = len(result.body) + len(sparql) + ENTRY_OVERHEAD
         if cost > self.max_bytes // 8:
             return
         key = (result.build, job)

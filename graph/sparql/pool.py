@@ -13,7 +13,7 @@ make every quick query wait for them; the extra workers stop when the pool is id
 A slow query's worker also runs at a lower CPU priority (nice 15) until it answers: on a
 two-core machine, two slow queries would otherwise halve everyone else's speed. The ad-hoc
 lane's workers run a little below the server process and the pages lane even when quick
-(``AD_HOC_NICENESS``), so answering a cached or bounded request never waits for the CPU behind
+(``query_niceness``), so answering a cached or bounded request never waits for the CPU behind
 arbitrary queries.
 
 A worker that dies (the engine segfaulting, or aborting on the memory cap) fails only the job
@@ -67,20 +67,22 @@ class Worker:
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=5)
         self._reader: asyncio.Task[None] | None = None
 
-    niceness = 0  # the CPU priority it runs at while it is not slow
+    niceness = 0  # the CPU priority (absolute nice value) it runs at while it is not slow
 
     @classmethod
     async def start(cls, settings_json: bytes, niceness: int = 0) -> Worker:
+        """A ready worker, ``niceness`` steps below the server's own CPU priority."""
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "graph.sparql.worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
         worker = cls(process)
+        worker.niceness = below_server(0)
         if niceness:
             with contextlib.suppress(OSError, AttributeError):
-                os.setpriority(os.PRIO_PROCESS, process.pid, niceness)
-                worker.niceness = niceness
+                os.setpriority(os.PRIO_PROCESS, process.pid, below_server(niceness))
+                worker.niceness = below_server(niceness)
         worker._reader = asyncio.get_running_loop().create_task(worker._read_stderr())
         try:
             await worker._send(settings_json)
@@ -147,7 +149,7 @@ class Worker:
         """Lower a slow query's CPU priority, so on a small machine the quick queries and pages
         of other clients get the cores first (the slow one still runs, in the gaps)."""
         with contextlib.suppress(OSError, AttributeError):
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, SLOW_NICENESS)
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, below_server(SLOW_NICENESS))
             self.demoted = True
 
     def promote(self) -> bool:
@@ -161,7 +163,17 @@ class Worker:
 
 
 SLOW_NICENESS = 15
-AD_HOC_NICENESS = 5
+
+
+def below_server(steps: int) -> int:
+    """The absolute nice value ``steps`` below this (server) process's own priority, at most
+    19: relative, so the order holds when the server itself runs under ``nice`` or systemd's
+    ``Nice=`` (an absolute value could then be refused, or raise a worker above it)."""
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+    except (OSError, AttributeError):
+        own = 0
+    return min(19, own + steps)
 
 
 class QueryPool:

@@ -85,8 +85,9 @@ def test_cache_keeps_only_answers_of_the_live_build_within_its_budget() -> None:
     jobs = [QueryJob(f"ASK {{ <urn:x:{i}> ?p ?o }}") for i in range(40)]
     cache.put(jobs[0], answer())
     assert cache.get(jobs[0]) == answer()
-    # never kept: answers of unknown build, time-outs, crashes, rate limits
-    for refused in (answer(build=None), answer(503), answer(500), answer(429), answer(507)):
+    # never kept: answers of unknown build, errors, time-outs, crashes, rate limits
+    for refused in (answer(build=None), answer(400), answer(503), answer(500), answer(429),
+                    answer(507)):
         cache.put(jobs[1], refused)
         assert cache.get(jobs[1]) is None
     # one answer above an eighth of the budget is not kept
@@ -104,6 +105,27 @@ def test_cache_keeps_only_answers_of_the_live_build_within_its_budget() -> None:
     assert len(cache) == 0
     cache.put(jobs[0], answer(build="b1"))  # a worker still on the old build answered late
     assert cache.get(jobs[0]) is None
+
+
+@pytest.mark.parametrize("job", [
+    QueryJob("SELECT (STRUUID() AS ?u) WHERE {}"), QueryJob("SELECT (now () AS ?t) {}"),
+    QueryJob("SELECT ?x WHERE { BIND(RAND() AS ?x) }"), QueryJob("CONSTRUCT { ?s ?p ?o } "
+             "WHERE { BIND(BNODE() AS ?s) BIND(UUID() AS ?p) BIND(1 AS ?o) }"),
+    QueryJob("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+             refuse_service=False)])
+def test_answers_that_change_from_run_to_run_are_not_kept(job: QueryJob) -> None:
+    cache = ResultCache(8_000, lambda: "b1")
+    assert cache.get(job) is None
+    cache.put(job, answer())
+    assert cache.get(job) is None
+
+
+def test_volatile_functions_answer_afresh(endpoint: str) -> None:
+    query = {"query": "SELECT (STRUUID() AS ?u) WHERE {}"}
+    first, second = (httpx.get(f"{endpoint}/sparql", params=query, headers=JSON, timeout=30)
+                     for _ in range(2))
+    assert first.status_code == second.status_code == 200
+    assert first.json() != second.json()
 
 
 @pytest.mark.parametrize("budget", [0, -1])
