@@ -70,7 +70,10 @@ class Locator(Record):
 
     @model_validator(mode="after")
     def _not_empty(self) -> Locator:
-        if not any(v is not None for v in self.model_dump().values()):
+        # The fields by name, not model_dump(): this runs for every reference of every claim
+        # and the dump was 10 % of validation (cProfile, 10k claims).
+        if all(v is None for v in (self.paragraph, self.line, self.page, self.section,
+                                   self.chars)):
             raise ValueError("a locator needs paragraph, line, page, section or chars")
         if self.chars and self.chars[1] <= self.chars[0]:
             raise ValueError("chars must be [start, end] with end > start")

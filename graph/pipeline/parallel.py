@@ -28,6 +28,7 @@ no in-memory ledger, no extra sinks) go parallel; anything else runs in-process.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import resource
@@ -36,10 +37,11 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from graph.derived.sink import COLUMNS, DerivedSink
 from graph.evidence import contradictions, lifecycle
@@ -319,19 +321,33 @@ def _assemble(results: list[ShardResult], vocab: Vocabulary, base_iri: str, stag
     nq_files = [_shard_files(staging, i)[0].open("rb") for i in range(count)]
     table_files = [{name: (_shard_files(staging, i)[1] / f"{name}.csv").open("rb")
                     for name in COLUMNS} if publish else {} for i in range(count)]
-    try:
-        for number in sorted(by_index):
-            block, owner = by_index[number], number % count
+    blocks = [(by_index[number], number % count) for number in sorted(by_index)]
+
+    def splice_nquads() -> None:
+        for block, owner in blocks:
             start, end, lines = block.nquads
             nquads.splice(_read(nq_files[owner], start, end), lines)
+
+    def splice_tables(sink: DerivedSink) -> None:
+        for block, owner in blocks:
+            for name, (begin, stop) in block.tables.items():
+                table = cast(io.TextIOWrapper, sink.files[name])  # a text file: add its bytes
+                table.flush()
+                table.buffer.write(_read(table_files[owner][name], begin, stop))
+
+    try:
+        # Two threads: reading, hashing and writing release the GIL, and the N-Quads (hashed)
+        # and the CSV files (not) are independent, so both cores work while the shards are
+        # spliced (22 s for 4.3 GB of N-Quads at 1M claims in one thread).
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="custodiet-splice") as pool:
+            jobs = [pool.submit(splice_nquads)]
+            if derived is not None:
+                jobs.append(pool.submit(splice_tables, derived))
+            for job in jobs:
+                job.result()
+        for block, _owner in blocks:
             nquads.steps.extend(block.steps)
             nquads.facts.update(block.facts)
-            if derived is not None:
-                for name, (begin, stop) in block.tables.items():
-                    table = derived.files[name]
-                    table.flush()
-                    table.buffer.write(  # type: ignore[attr-defined]  # a text file: its bytes
-                        _read(table_files[owner][name], begin, stop))
     finally:
         for shard in nq_files:
             shard.close()
