@@ -17,10 +17,11 @@ identical by construction), and it splices the blocks back in order into the one
 (hashed as it goes: the same bytes, hence the same build id, whatever N) and the derived CSV
 files, then writes the whole-ledger statements from the merged state.
 
-Measured (docs/benchmarks.md, *Build pipeline stages*): on 2 cores the per-process work is
-about 7.4 + 11.2 / N s at 100k claims, so two processes cut validate+write by about a third; the
-duplicated validation is the price of having one validator. Small ledgers stay in-process
-(``PARALLEL_MIN_BYTES``): forking and splicing cost more than they save below a few MB.
+Measured (docs/benchmarks.md, *Build pipeline stages*; docs/scaling.md, "Parallel build"):
+with 2 processes the busiest one spends 0.64–0.67× the CPU of a one-process validate+write
+(100k and 1M claims), plus the splicing; the duplicated validation is the price of having one
+validator. Small ledgers stay in-process (``PARALLEL_MIN_BYTES``): below a few MB, forking,
+duplicated parsing and splicing cost more than they save.
 
 Only the built-in readers (files, read again by each process) and plain builds (no ``as_of``,
 no in-memory ledger, no extra sinks) go parallel; anything else runs in-process.
