@@ -35,6 +35,7 @@ from bench.report import markdown_table, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
+SAVED = WORK / "dashboard-rows.json"  # rows per size, kept between runs
 REPEATS = 3  # cold processes per page; the median is reported
 WARM_RUNS = 3
 OTHER_PAGES = ("network", "timeline", "map", "sources")
@@ -167,8 +168,11 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(child(store, page, entity or None)))
         return
     WORK.mkdir(parents=True, exist_ok=True)
+    saved: dict[str, list[list[object]]] = (json.loads(SAVED.read_text()) if SAVED.exists()
+                                            else {})
     rows: list[list[object]] = []
     for size in args.sizes.split(","):
+        first = len(rows)
         if size == "bundled":
             store = bundled_store()
             info = json.loads(((store / "current").resolve() / "build.json").read_text())
@@ -189,28 +193,42 @@ def main(argv: list[str] | None = None) -> None:
             rows.append([label, name, seconds(result["cold"]), seconds(result["warm"]),
                          data_cell(result)])
             print(rows[-1], file=sys.stderr)
-        for page in OTHER_PAGES:  # for information: one process each
-            result = measure(store, page, None, repeats=1)
-            rows.append([label, f"{page} (1 run)", seconds(result["cold"]),
+        for page in OTHER_PAGES:
+            result = measure(store, page, None)
+            rows.append([label, page, seconds(result["cold"]),
                          seconds(result["warm"]), data_cell(result)])
             print(rows[-1], file=sys.stderr)
+        saved[size] = [[*row, time.strftime("%Y-%m-%d %H:%M"), f"{os.getloadavg()[0]:.1f}"]
+                       for row in rows[first:]]
+    SAVED.write_text(json.dumps(saved))
+    # Sizes measured by earlier runs stay in the table (with their date and load average):
+    # a 1M run takes many minutes, so it is made on its own.
+    rows = [row for size in sorted(saved, key=_order) for row in saved[size]]
     body = (
         "Time for the dashboard's script to produce a page (Streamlit AppTest: every query, table "
         "and figure of the page, not the browser's drawing). *Cold*: the first visitor after a "
         "start or a rebuild (fresh process, empty caches, module imports included); *warm*: later "
-        f"visitors (caches keyed on the build id). Home and profiles: median of {REPEATS} "
-        "processes; the other pages, one. *Data* is the part of the cold render spent reading "
+        f"visitors (caches keyed on the build id). Median of {REPEATS} processes per page. "
+        "*Data* is the part of the cold render spent reading "
         "the build's derived tables (DuckDB queries and their rows) / SPARQL (`Store.select`), "
         "in ms; the rest is imports, Streamlit and figures. The whole-graph pages read the "
         "derived tables (docs/scaling.md, *The dashboard on derived tables*); a hub's profile "
         "too, a typical entity's profile is SPARQL (index lookups).\n\n"
-        + markdown_table(["data", "page", "cold", "warm", "data ms: derived / SPARQL"], rows)
-        + f"\n\n1-minute load average when the run ended: {os.getloadavg()[0]:.1f} (2 cores "
-        "shared with other work: read the times as upper bounds)."
+        + markdown_table(["data", "page", "cold", "warm", "data ms: derived / SPARQL",
+                          "measured", "load avg"], rows)
+        + "\n\n*Load avg*: the 1-minute load average when that size's run ended (2 cores shared "
+        "with other work: read the times as upper bounds)."
     )
     write_section("dashboard", "Dashboard: time to first render", body,
-                  "python -m bench.dashboard_bench" + ("" if args.sizes == "bundled,100k"
-                                                       else f" --sizes {args.sizes}"))
+                  "python -m bench.dashboard_bench --sizes " + ",".join(sorted(saved, key=_order)))
+
+
+def _order(size: str) -> int:
+    if size == "bundled":
+        return 0
+    from bench.generate import parse_size
+
+    return parse_size(size)
 
 
 if __name__ == "__main__":
