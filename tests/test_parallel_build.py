@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import graph.pipeline.build as build
 import graph.pipeline.parallel as parallel
 from bench.generate import Generator
 from graph.cli import app
-from graph.settings import get_settings
+from graph.settings import Settings, get_settings
 from tests.conftest import DATA
 
 
@@ -133,3 +134,16 @@ def test_small_ledgers_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.M
     code, _output = cli(tmp_path / "store", 2, "build", "--no-shacl", str(DATA))
     assert code == 0
     assert used == []  # the bundled ledger (< PARALLEL_MIN_BYTES) never forks
+
+
+def test_builds_from_other_threads_stay_in_one_process(sharded: list[int]) -> None:
+    """Forking a process whose other threads may hold locks can hang the child: a build started
+    from a thread (a dashboard's) runs in-process."""
+    inputs = [(DATA, build.READERS["yaml"])]
+    settings = Settings(build_workers=2)  # type: ignore[call-arg]
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: seen.append(build.processes(inputs, settings)))
+    thread.start()
+    thread.join()
+    assert seen == [1]
+    assert build.processes(inputs, settings) == 2

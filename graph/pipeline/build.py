@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -170,10 +171,13 @@ def run(inputs: Sequence[tuple[Path, str | Reader]], settings: Settings | None =
 def processes(inputs: Sequence[tuple[Path, Reader]], settings: Settings,
               workers: int | None = None) -> int:
     """How many processes a build of ``inputs`` uses: ``workers``, else the setting, else one
-    per core; one for small ledgers (under ``PARALLEL_MIN_BYTES``) and custom readers."""
+    per core; one for small ledgers (under ``PARALLEL_MIN_BYTES``), custom readers, and
+    builds started from a thread other than the main one (a dashboard's: forking a process
+    whose other threads may hold locks is how children hang)."""
     count = workers if workers is not None else settings.build_workers
     count = count if count > 0 else default_workers()
-    if count <= 1 or not parallel_inputs(inputs) or input_bytes(inputs) < PARALLEL_MIN_BYTES:
+    if (count <= 1 or threading.current_thread() is not threading.main_thread()
+            or not parallel_inputs(inputs) or input_bytes(inputs) < PARALLEL_MIN_BYTES):
         return 1
     return count
 

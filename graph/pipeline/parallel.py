@@ -227,6 +227,9 @@ def _child(connection: Connection, index: int, count: int,
         connection.send(ShardResult([], 0, False, traceback.format_exc()))
     finally:
         connection.close()
+        # Leave at once: no exit handlers, and no flush of the stdio buffers copied from the
+        # parent (their lock may have been held by another thread at fork time).
+        os._exit(0)
 
 
 class ParallelBuildError(RuntimeError):
