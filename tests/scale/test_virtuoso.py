@@ -54,7 +54,7 @@ class Pair:
 def _settings(store_dir: Path, server: Virtuoso, *, graph_store: bool = True,
               graph: str = GRAPH) -> Settings:
     return Settings(  # type: ignore[call-arg]
-        backend="remote", store_dir=store_dir, query_timeout=60,  # two-hop-network: ~15 s here
+        backend="remote", store_dir=store_dir, query_timeout=60,  # the slowest here: ui-subgraph, a few s
         remote_query_url=f"{server.http}/sparql?default-graph-uri={graph}",
         remote_update_url=server.update_url,
         remote_store_url=server.store_url if graph_store else None)
