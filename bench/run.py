@@ -675,6 +675,10 @@ def main(argv: list[str] | None = None) -> None:
         key = f"{claims}-seed{args.seed}"
         if args.virtuoso_only:
             results.setdefault(key, {"claims": claims})
+            if smaller is None:  # the next smaller size measured before tells what is too slow
+                before = [r for r in results.values() if r.get("claims", 0) < claims
+                          and "queries" in r]
+                smaller = max(before, key=lambda r: r["claims"]) if before else None
             results[key]["virtuoso"] = virtuoso_column(claims, args, results[key], smaller)
             results_file.write_text(json.dumps(results, indent=1))
             smaller = results[key]
