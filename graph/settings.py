@@ -146,8 +146,9 @@ class Settings(BaseSettings):
     )
     build_workers: int = Field(
         0,
-        description="Processes a build validates and writes with (0: one per CPU core; 1: in the "
-        "building process). Ledgers under 8 MB are always built in-process (start-up would cost "
+        description="Processes a build validates and writes with (0: one per CPU core, at most "
+        "2; 1: in the building process). Each validates the whole ledger, so memory grows with "
+        "their number. Ledgers under 8 MB are always built in-process (start-up would cost "
         "more than it saves).",
     )
 

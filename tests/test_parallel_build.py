@@ -8,6 +8,7 @@ cut into hundreds of blocks; a spy on ``validate_sharded`` proves which runs wen
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from pathlib import Path
@@ -126,6 +127,28 @@ def test_a_failed_build_process_falls_back_to_one(sharded: list[int], tmp_path: 
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == ["parallel build failed, building in-process: build process "
                         "custodiet-build-1 failed (MemoryError)"]  # one line, no traceback
+
+
+def test_a_killed_build_process_falls_back_and_frees_its_files(
+        sharded: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that dies without a word (the OOM killer) is a fault of the machine: the build
+    goes on in-process, after removing what the processes wrote (a full disk may be why)."""
+    def killed(connection: Any, *args: Any) -> None:
+        os._exit(9)
+
+    left: list[list[str]] = []
+    real = build.remove_shards
+
+    def remove(staging: Path) -> None:
+        real(staging)
+        left.append(sorted(p.name for p in staging.glob("shard-*")))
+
+    monkeypatch.setattr(parallel, "_child", killed)
+    monkeypatch.setattr(build, "remove_shards", remove)
+    code, output = cli(tmp_path / "store", 2, "build", "--no-shacl", str(DATA))
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert sharded == [2] and left == [[]]
 
 
 def test_small_ledgers_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

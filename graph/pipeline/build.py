@@ -33,6 +33,7 @@ from graph.pipeline.parallel import (
     default_workers,
     input_bytes,
     parallel_inputs,
+    remove_shards,
     validate_sharded,
 )
 from graph.rdf.build import NQuadsSink
@@ -196,6 +197,7 @@ def _sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, settings:
     except ParallelBuildError as exc:
         log.warning("parallel build failed, building in-process: %s", exc)
         log.debug("%s", exc.detail)
+        remove_shards(staging)
         return None
 
 

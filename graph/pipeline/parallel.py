@@ -29,11 +29,12 @@ no in-memory ledger, no extra sinks) go parallel; anything else runs in-process.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import os
-import resource
 import shutil
+import signal
 import sys
 import time
 import traceback
@@ -57,6 +58,7 @@ BLOCK = 2_000  # sink events per block: small enough to balance, large enough to
 # Below this much input the build stays in-process. Measured with bench/build_bench.py: see
 # docs/scaling.md ("Parallel build").
 PARALLEL_MIN_BYTES = 8_000_000
+MAX_DEFAULT_WORKERS = 2
 
 
 @dataclass
@@ -78,6 +80,7 @@ class ShardResult:
     events: int
     ok: bool
     error: str | None = None
+    cpu: float = 0.0  # the process's own CPU seconds
 
 
 def _position(handle: IO[str]) -> int:
@@ -204,6 +207,16 @@ def _shard_files(staging: Path, index: int) -> tuple[Path, Path]:
     return staging / f"shard-{index}.nq", staging / f"shard-{index}-derived"
 
 
+def remove_shards(staging: Path) -> None:
+    """Every process's files, so an in-process retry (after a full disk, say) starts with the
+    space they took."""
+    for path in staging.glob("shard-*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def _shard(index: int, count: int, inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary,
            source_root: Path, base_iri: str, staging: Path, derived: bool,
            progress: Progress | None = None, every: Sequence[SearchSink] = ()
@@ -218,13 +231,21 @@ def _shard(index: int, count: int, inputs: Sequence[tuple[Path, Reader]], vocab:
 def _child(connection: Connection, index: int, count: int,
            inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, source_root: Path,
            base_iri: str, staging: Path, derived: bool) -> None:
-    """A forked process's whole life: validate, write its blocks, send them, exit."""
+    """A forked process's whole life: validate, write its blocks, send them, exit.
+
+    Ctrl-C reaches the whole process group: the building process handles it, so the children
+    ignore it (else each would print a traceback); a send to a building process that is gone
+    is dropped for the same reason."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         outcome, sink = _shard(index, count, inputs, vocab, source_root, base_iri, staging,
                                derived)
-        connection.send(ShardResult(sink.blocks, sink.events, outcome.ok))
+        result = ShardResult(sink.blocks, sink.events, outcome.ok, cpu=time.process_time())
     except BaseException:  # anything, as text, to the building process
-        connection.send(ShardResult([], 0, False, traceback.format_exc()))
+        result = ShardResult([], 0, False, traceback.format_exc())
+    try:
+        with contextlib.suppress(OSError):
+            connection.send(result)
     finally:
         connection.close()
         # Leave at once: no exit handlers, and no flush of the stdio buffers copied from the
@@ -261,7 +282,6 @@ def validate_sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, s
     for stream in (sys.stdout, sys.stderr):  # else a child would print its copy of the buffer
         stream.flush()
     started, cpu = time.perf_counter(), time.process_time()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         for index in range(1, count):
             receive, send = context.Pipe(duplex=False)
@@ -293,13 +313,10 @@ def validate_sharded(inputs: Sequence[tuple[Path, Reader]], vocab: Vocabulary, s
                                          f"({result.events} events against {own.events})")
             results.append(result)
         waited = time.perf_counter()
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         # CPU seconds of the busiest process: the validation's wall time on idle cores (wall
         # times on a shared machine depend on what else runs; see docs/scaling.md).
-        child_cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / max(
-            1, count - 1)
         seconds = {"validate": validated - started, "wait": waited - validated,
-                   "cpu_longest": max(own_cpu, child_cpu)}
+                   "cpu_longest": max([own_cpu, *(r.cpu for r in results[1:])])}
         if not outcome.ok:
             return ShardedBuild(outcome, own.nquads, None, search, seconds)
         nquads, derived = _assemble(results, vocab, base_iri, staging, publish)
@@ -376,12 +393,16 @@ def _read(handle: IO[bytes], start: int, end: int) -> bytes:
 
 
 def default_workers() -> int:
-    """One process per core this process may use."""
+    """One process per core this process may use, at most ``MAX_DEFAULT_WORKERS``: every
+    process validates the whole ledger and keeps its own ids (≈ +0.6 GB each at 1M claims),
+    and only two were measured (docs/scaling.md)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_DEFAULT_WORKERS)
 
 
 __all__ = ["BLOCK", "PARALLEL_MIN_BYTES", "ParallelBuildError", "ShardSink", "ShardedBuild",
-           "default_workers", "input_bytes", "parallel_inputs", "validate_sharded"]
+           "default_workers", "input_bytes", "parallel_inputs", "remove_shards",
+           "validate_sharded"]
