@@ -56,11 +56,15 @@ def list_(
     if name not in LISTINGS:
         err.print(f"error: no listing {name!r}; choose one of {', '.join(LISTINGS)}", markup=False)
         raise typer.Exit(1)
-    filters: dict[str, str | None] = {}
+    filters: dict[str, Any] = {}  # keyword filters of Derived.page (str values here)
     for item in where or []:
         key, sep, value = item.partition("=")
         if not sep:
             err.print(f"error: --where wants NAME=VALUE, not {item!r}", markup=False)
+            raise typer.Exit(1)
+        if key.strip() in ("after", "limit", "columns"):
+            err.print(f"error: {key.strip()!r} is not a filter of {name}; use the option "
+                      f"--{key.strip()} where there is one", markup=False)
             raise typer.Exit(1)
         filters[key.strip()] = value.strip()
     try:
