@@ -218,7 +218,7 @@ def test_a_hub_claim_page_reads_the_claim_and_its_references_from_the_derived_ta
 
 def test_the_network_of_a_large_graph_is_a_bounded_picture_from_the_derived_tables(
         altered: Settings, sparql_log: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.ui.test_network import graph_data
+    from tests.ui.test_network import check_filters, graph_data
 
     full = graph_data(open_page("network"))
     monkeypatch.setattr(data, "NETWORK_FULL_CLAIMS", 0)
@@ -230,15 +230,7 @@ def test_the_network_of_a_large_graph_is_a_bounded_picture_from_the_derived_tabl
     assert {n["id"] for n in bounded["nodes"]} == {n["id"] for n in full["nodes"]}
     assert len(bounded["edges"]) == len(full["edges"]) == 6
     assert sparql_log == []
-    app.sidebar.multiselect(key="net_relations").set_value(["fined"]).run()
-    assert {n["id"] for n in graph_data(app)["nodes"]} == {"ico", "clearview-ai", "imy",
-                                                            "swedish-police"}
-    app.sidebar.multiselect(key="net_countries").set_value(["GB"]).run()
-    assert {n["id"] for n in graph_data(app)["nodes"]} == {"ico", "clearview-ai"}
-    app.sidebar.multiselect(key="net_countries").set_value([]).run()
-    app.sidebar.multiselect(key="net_relations").set_value([]).run()
-    app.sidebar.multiselect(key="net_types").set_value(["Agency"]).run()
-    assert {n["id"] for n in graph_data(app)["nodes"]} == {"imy", "swedish-police"}
+    check_filters(app)
 
 
 def test_without_derived_tables_the_pages_read_sparql(

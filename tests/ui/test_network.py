@@ -36,8 +36,8 @@ def test_network_draws_every_linked_entity_with_a_legend_and_ranking(ui: Setting
     assert sizes["clearview-ai"] == max(sizes.values())
 
 
-def test_filters_change_what_is_drawn(ui: Settings) -> None:
-    app = open_page("network")
+def check_filters(app: AppTest) -> None:
+    """Relation, country and type filters on the fixture graph (whole or bounded picture)."""
     app.sidebar.multiselect(key="net_relations").set_value(["fined"]).run()
     data = graph_data(app)
     assert {n["id"] for n in data["nodes"]} == {"ico", "clearview-ai", "imy", "swedish-police"}
@@ -48,6 +48,10 @@ def test_filters_change_what_is_drawn(ui: Settings) -> None:
     app.sidebar.multiselect(key="net_types").set_value(["Agency"]).run()
     # Only claims between agencies (regulators are agencies): the Swedish fine.
     assert {n["id"] for n in graph_data(app)["nodes"]} == {"imy", "swedish-police"}
+
+
+def test_filters_change_what_is_drawn(ui: Settings) -> None:
+    check_filters(open_page("network"))
 
 
 def test_date_range_and_sources_filters(ui: Settings) -> None:
