@@ -356,15 +356,10 @@ class Derived:
                 return self._nodes(chosen), self.query(
                     "SELECT * EXCLUDE (rank) FROM network_top WHERE rank <= ? ORDER BY claim",
                     [int(limit)])
-        if focus is None:
-            if where:
-                ranked = self.query(f"SELECT ec.entity AS id {base} GROUP BY ec.entity "
-                                    "ORDER BY COUNT(*) DESC, ec.entity LIMIT ?",
-                                    [*params, int(limit)])
-            else:
-                ranked = self.query("SELECT entity AS id FROM entity_totals WHERE links > 0 "
-                                    "ORDER BY links DESC, entity LIMIT ?", [int(limit)])
-            chosen = [str(r["id"]) for r in ranked]
+        elif focus is None:
+            chosen = [str(r["id"]) for r in self.query(
+                f"SELECT ec.entity AS id {base} GROUP BY ec.entity "
+                "ORDER BY COUNT(*) DESC, ec.entity LIMIT ?", [*params, int(limit)])]
         else:
             chosen, ring = [focus], [focus]
             for _ in range(max(1, radius)):
