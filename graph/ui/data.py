@@ -96,6 +96,11 @@ def derived() -> Derived | None:
 Filters = tuple[tuple[str, str | tuple[str, ...] | None], ...]
 
 
+def _freeze(filters: dict[str, str | list[str] | tuple[str, ...] | None]) -> Filters:
+    """Keyword filters as a sorted tuple, hashable for Streamlit's cache."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+
+
 def _derived(key: StoreKey, build: str) -> Derived:
     found = open_derived(get_settings(), _open(key), build_id=build)
     if found is None:  # the build was replaced between the check and the read: rerun
@@ -114,9 +119,7 @@ def listing(name: str, *, after: str | None = None, limit: int = 100,
             columns: tuple[str, ...] | None = None,
             **filters: str | list[str] | tuple[str, ...] | None) -> Page:
     """A page of a derived listing (``graph.derived.views.LISTINGS``), cached per build."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                          for k, v in filters.items()))
-    return _listing(store_key(), build_id(), name, after, limit, columns, frozen)
+    return _listing(store_key(), build_id(), name, after, limit, columns, _freeze(filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -126,9 +129,7 @@ def _count(key: StoreKey, build: str, name: str, filters: Filters) -> int:
 
 def count(name: str, **filters: str | list[str] | tuple[str, ...] | None) -> int:
     """How many rows a derived listing holds under ``filters`` (cached per build)."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                          for k, v in filters.items()))
-    return _count(store_key(), build_id(), name, frozen)
+    return _count(store_key(), build_id(), name, _freeze(filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
