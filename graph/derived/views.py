@@ -137,6 +137,12 @@ def _iso_dates(row: tuple[Any, ...], dates: list[int]) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def cursor_after(name: str, row: dict[str, Any]) -> str:
+    """The cursor that makes ``page(name, after=…)`` start after ``row`` (a row of the
+    listing's table, sort key columns included)."""
+    return json.dumps([_json(row[c]) for c, _, _ in LISTINGS[name].key])
+
+
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
@@ -216,8 +222,7 @@ class Derived:
         rows = self.query(sql, params)
         more_rows = len(rows) > limit
         rows = rows[:limit]
-        cursor = (json.dumps([_json(rows[-1][c]) for c, _, _ in listing.key])
-                  if more_rows and rows else None)
+        cursor = cursor_after(name, rows[-1]) if more_rows and rows else None
         for row in rows:
             row.pop("sort_date", None)
             row.pop("rn", None)

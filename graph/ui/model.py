@@ -12,10 +12,9 @@ biggest hub at 100k claims and 32 s at 1M.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 
-from graph.derived.views import Derived
+from graph.derived.views import Derived, cursor_after
 from graph.named_queries import get_query
 from graph.rdf.iris import Iris
 from graph.store import Store
@@ -346,9 +345,9 @@ def load_hub(store: Store, derived: Derived, entity_id: str, lang: str, per_rela
     last: dict[tuple[str, str], dict[str, object]] = {}
     for row in rows:  # in the listing's own order (sort_date DESC, claim): the last one wins
         last[(str(row["direction"]), str(row["predicate"]))] = row
-    profile.cursors = {
-        relation: json.dumps([relation[0], relation[1], row["sort_date"], row["claim"]])
-        for relation, row in last.items() if profile.counts.get(relation, 0) > per_relation}
+    profile.cursors = {relation: cursor_after("entity-claims", row)
+                       for relation, row in last.items()
+                       if profile.counts.get(relation, 0) > per_relation}
     return profile
 
 
